@@ -1,0 +1,886 @@
+//! Assembles the multimodal network from `data/`: imported layers, overlay services and
+//! the transfer, border and gauge-change attributes that join them.
+
+use crate::geo::haversine_km;
+use crate::io::{field, read_csv};
+use crate::model::*;
+use crate::overlay::{BorderDefault, Num, Overlay};
+use crate::places::normalize;
+use crate::spatial::SpatialIndex;
+use crate::NetworkError;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Ferry tracks bend round capes and follow lanes. assumption: 1.15 × great-circle km.
+const FERRY_CIRCUITY: f64 = 1.15;
+/// Pipelines without a published length: assumption, 1.05 × the waypoint polyline.
+const PIPELINE_CIRCUITY: f64 = 1.05;
+/// How far a sea port may lie from the maritime network (river and lagoon ports).
+const PORT_TO_SEA_KM: f64 = 150.0;
+/// Reach of a terminal's transfer into each layer (km). Ports and ferry terminals sit at
+/// the quay; rail sidings and roads usually within a few km; assumption.
+const TERMINAL_REACH_KM: f64 = 25.0;
+/// Cities of at least this population get a rail–road terminal when both layers are near.
+const RAIL_ROAD_CITY_POPULATION: u32 = 100_000;
+/// A rail or road node counts as reachable only in a component at least this large, so
+/// terminals never attach to a stray siding.
+const MIN_COMPONENT_NODES: u32 = 200;
+/// How far a named crossing or gauge station may lie from the arc it labels.
+const NAMED_MATCH_KM: f64 = 60.0;
+
+/// The data directory: `$CARAVAN_DATA`, else the repository's `data/` (the build-time
+/// location), else `./data`.
+pub fn data_dir() -> Result<PathBuf, NetworkError> {
+    let candidates: Vec<PathBuf> = std::env::var_os("CARAVAN_DATA")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+            PathBuf::from("data"),
+        ])
+        .collect();
+    for c in &candidates {
+        if c.join("network").join("manifest.json").exists() {
+            return Ok(c.canonicalize().unwrap_or(c.clone()));
+        }
+    }
+    Err(NetworkError::NoData(
+        candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ))
+}
+
+struct Builder {
+    net: Network,
+    country_ids: HashMap<String, CountryId>,
+    link_ids: HashMap<String, u32>,
+    passage_ids: HashMap<String, u32>,
+}
+
+impl Builder {
+    fn country(&mut self, code: &str) -> CountryId {
+        if code.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.country_ids.get(code) {
+            return id;
+        }
+        let id = self.net.countries.len() as CountryId;
+        self.net.countries.push(code.to_string());
+        self.country_ids.insert(code.to_string(), id);
+        id
+    }
+
+    fn node(&mut self, mode: Mode, lat: f64, lon: f64, country: CountryId) -> u32 {
+        self.net.nodes.push(Node {
+            lat: lat as f32,
+            lon: lon as f32,
+            mode,
+            country,
+            gauge_mm: 0,
+        });
+        (self.net.nodes.len() - 1) as u32
+    }
+
+    fn geometry(&mut self, encoded: &str) -> u32 {
+        if encoded.is_empty() {
+            return NONE;
+        }
+        self.net.geometry_text.push_str(encoded);
+        self.net
+            .geometry_offsets
+            .push(self.net.geometry_text.len() as u64);
+        (self.net.geometry_offsets.len() - 2) as u32
+    }
+
+    /// Adds both directions of an undirected edge.
+    fn edge(&mut self, a: u32, b: u32, mode: Mode, kind: ArcKind, km: f64, geometry: u32) -> u32 {
+        let base = Arc {
+            from: a,
+            to: b,
+            mode,
+            kind,
+            km: km as f32,
+            geometry,
+            reversed: false,
+            link: NONE,
+            passage: NONE,
+            border: NONE,
+            gauge_change: NONE,
+        };
+        let back = Arc {
+            from: b,
+            to: a,
+            reversed: true,
+            ..base.clone()
+        };
+        self.net.arcs.push(base);
+        self.net.arcs.push(back);
+        (self.net.arcs.len() - 2) as u32
+    }
+
+    fn tag_pair(&mut self, first: u32, f: impl Fn(&mut Arc)) {
+        f(&mut self.net.arcs[first as usize]);
+        f(&mut self.net.arcs[first as usize + 1]);
+    }
+}
+
+/// Builds the network from the data directory. `progress` receives (step, fraction).
+pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network, NetworkError> {
+    let overlay = Overlay::load(dir)?;
+    let mut b = Builder {
+        net: Network {
+            nodes: vec![],
+            arcs: vec![],
+            countries: vec![String::new()],
+            geometry_text: String::new(),
+            geometry_offsets: vec![0],
+            terminals: vec![],
+            crossings: vec![],
+            gauge_changes: vec![],
+            ferries: vec![],
+            pipelines: vec![],
+            links: vec![],
+            passages: vec![],
+            cities: vec![],
+            ports: vec![],
+            airports: vec![],
+            groups: overlay
+                .groups
+                .iter()
+                .map(|(k, g)| (k.clone(), g.members.clone()))
+                .collect(),
+            source: read_manifest(dir)?,
+            component: vec![],
+            component_size: vec![],
+        },
+        country_ids: HashMap::new(),
+        link_ids: HashMap::new(),
+        passage_ids: HashMap::new(),
+    };
+    for l in &overlay.links {
+        let scenario = match l.status.as_deref() {
+            Some("planned") => Some(l.scenario.clone().unwrap_or_else(|| l.id.clone())),
+            _ => None,
+        };
+        b.link_ids.insert(l.id.clone(), b.net.links.len() as u32);
+        b.net.links.push(Link {
+            id: l.id.clone(),
+            scenario,
+        });
+    }
+    progress("rail layer", 0.05);
+    load_layer(&mut b, dir, Mode::Rail)?;
+    progress("road layer", 0.2);
+    load_layer(&mut b, dir, Mode::Road)?;
+    progress("sea layer", 0.6);
+    load_sea(&mut b, dir)?;
+    progress("places", 0.65);
+    load_places(&mut b, dir)?;
+    assign_gauges(&mut b, &overlay);
+    progress("ports, ferries, air, pipelines", 0.75);
+    let layer_components = layer_components(&b.net);
+    let ports = add_ports(&mut b);
+    add_ferries(&mut b, &overlay);
+    add_air(&mut b, &overlay);
+    add_pipelines(&mut b, &overlay)?;
+    progress("terminals", 0.85);
+    add_terminals(&mut b, &overlay, &layer_components, &ports)?;
+    progress("borders and gauge changes", 0.92);
+    mark_borders(&mut b, &overlay)?;
+    mark_gauge_changes(&mut b, &overlay);
+    let (component, sizes) = components(&b.net);
+    b.net.component = component;
+    b.net.component_size = sizes;
+    progress("done", 1.0);
+    Ok(b.net)
+}
+
+fn read_manifest(dir: &Path) -> Result<SourceStats, NetworkError> {
+    let path = dir.join("network/manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| NetworkError::format(&path, e.to_string()))?;
+    let layer = |m: &str, k: &str| v["layers"][m][k].clone();
+    Ok(SourceStats {
+        rail_source_km: layer("rail", "source")["km"].as_f64().unwrap_or(0.0),
+        road_source_km: layer("road", "source")["km"].as_f64().unwrap_or(0.0),
+        rail_components_before: layer("rail", "before_repair")["components"].as_u64().unwrap_or(0),
+        road_components_before: layer("road", "before_repair")["components"].as_u64().unwrap_or(0),
+        sea_components_before: 0,
+    })
+}
+
+fn load_layer(b: &mut Builder, dir: &Path, mode: Mode) -> Result<(), NetworkError> {
+    let np = dir.join(format!("network/{mode}_nodes.csv.zst"));
+    let base = b.net.nodes.len() as u32;
+    for r in read_csv(&np, &["id", "lat", "lon", "country", "gauge_mm"])? {
+        let c = b.country(r.get(3).unwrap_or(""));
+        let id = b.node(mode, field(&r, 1, &np)?, field(&r, 2, &np)?, c);
+        if let Some(g) = r.get(4).and_then(|g| g.parse::<u16>().ok()) {
+            b.net.nodes[id as usize].gauge_mm = g;
+        }
+    }
+    let ep = dir.join(format!("network/{mode}_edges.csv.zst"));
+    for r in read_csv(&ep, &["from", "to", "km", "link", "geometry"])? {
+        let (f, t): (u32, u32) = (field(&r, 0, &ep)?, field(&r, 1, &ep)?);
+        let km: f64 = field(&r, 2, &ep)?;
+        let g = b.geometry(r.get(4).unwrap_or(""));
+        let first = b.edge(base + f, base + t, mode, ArcKind::Line, km, g);
+        let tag = r.get(3).unwrap_or("");
+        if !tag.is_empty() {
+            let id = tag.rsplit(':').next().unwrap_or(tag);
+            let link = match b.link_ids.get(id) {
+                Some(&l) => l,
+                None => {
+                    // A link tag the overlay no longer lists: keep it, closed if planned.
+                    let scenario = tag
+                        .strip_prefix("planned:")
+                        .and_then(|s| s.split(':').next())
+                        .map(str::to_string);
+                    b.net.links.push(Link {
+                        id: id.to_string(),
+                        scenario,
+                    });
+                    let l = (b.net.links.len() - 1) as u32;
+                    b.link_ids.insert(id.to_string(), l);
+                    l
+                }
+            };
+            b.tag_pair(first, |a| a.link = link);
+        }
+    }
+    Ok(())
+}
+
+fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
+    let np = dir.join("network/sea_nodes.csv.zst");
+    let base = b.net.nodes.len() as u32;
+    for r in read_csv(&np, &["id", "lat", "lon"])? {
+        b.node(Mode::Sea, field(&r, 1, &np)?, field(&r, 2, &np)?, 0);
+    }
+    let ep = dir.join("network/sea_edges.csv.zst");
+    for r in read_csv(&ep, &["from", "to", "km", "passage", "geometry"])? {
+        let (f, t): (u32, u32) = (field(&r, 0, &ep)?, field(&r, 1, &ep)?);
+        let g = b.geometry(r.get(4).unwrap_or(""));
+        let first = b.edge(base + f, base + t, Mode::Sea, ArcKind::Line, field(&r, 2, &ep)?, g);
+        let p = r.get(3).unwrap_or("");
+        if !p.is_empty() {
+            let next = b.passage_ids.len() as u32;
+            let id = *b.passage_ids.entry(p.to_string()).or_insert(next);
+            if id as usize == b.net.passages.len() {
+                b.net.passages.push(p.to_string());
+            }
+            b.tag_pair(first, |a| a.passage = id);
+        }
+    }
+    Ok(())
+}
+
+fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
+    let cp = dir.join("places/countries.csv");
+    for r in read_csv(&cp, &["iso2", "iso3", "name", "continent", "population", "area_km2"])? {
+        b.country(r.get(0).unwrap_or(""));
+    }
+    let p = dir.join("places/cities.csv.zst");
+    for r in read_csv(&p, &["geonameid", "name", "alternates", "country", "lat", "lon", "population"])? {
+        let country = b.country(r.get(3).unwrap_or(""));
+        let mut alternates: Vec<String> = r.get(2).unwrap_or("").split('|').map(normalize).filter(|s| !s.is_empty()).collect();
+        alternates.sort();
+        alternates.dedup();
+        b.net.cities.push(City {
+            name: r.get(1).unwrap_or("").to_string(),
+            country,
+            lat: field(&r, 4, &p)?,
+            lon: field(&r, 5, &p)?,
+            population: field(&r, 6, &p)?,
+            alternates,
+        });
+    }
+    let p = dir.join("places/ports.csv.zst");
+    for r in read_csv(&p, &["locode", "name", "country", "lat", "lon"])? {
+        let country = b.country(r.get(2).unwrap_or(""));
+        b.net.ports.push(Port {
+            locode: r.get(0).unwrap_or("").into(),
+            name: r.get(1).unwrap_or("").into(),
+            country,
+            lat: field(&r, 3, &p)?,
+            lon: field(&r, 4, &p)?,
+        });
+    }
+    let p = dir.join("places/airports.csv.zst");
+    for r in read_csv(&p, &["iata", "icao", "name", "city", "country", "lat", "lon"])? {
+        let country = b.country(r.get(4).unwrap_or(""));
+        b.net.airports.push(Airport {
+            iata: r.get(0).unwrap_or("").into(),
+            name: r.get(2).unwrap_or("").into(),
+            country,
+            lat: field(&r, 5, &p)?,
+            lon: field(&r, 6, &p)?,
+        });
+    }
+    Ok(())
+}
+
+/// Gauge of each rail node: explicit (curated planned lines) else its country's.
+fn assign_gauges(b: &mut Builder, overlay: &Overlay) {
+    let by_country: Vec<u16> = b
+        .net
+        .countries
+        .iter()
+        .map(|c| overlay.gauge.country.get(c).map(|g| g.gauge_mm).unwrap_or(overlay.gauge.default.gauge_mm))
+        .collect();
+    for n in b.net.nodes.iter_mut().filter(|n| n.mode == Mode::Rail) {
+        if n.gauge_mm == 0 {
+            n.gauge_mm = by_country[n.country as usize];
+        }
+    }
+}
+
+/// Component sizes within each layer's own line arcs (for picking attachable nodes).
+fn layer_components(net: &Network) -> Vec<u32> {
+    let mut uf = UnionFind::new(net.nodes.len());
+    for a in &net.arcs {
+        if a.kind == ArcKind::Line && a.link_is_open(net) {
+            uf.union(a.from, a.to);
+        }
+    }
+    let mut size = vec![0u32; net.nodes.len()];
+    for i in 0..net.nodes.len() {
+        size[uf.find(i as u32) as usize] += 1;
+    }
+    (0..net.nodes.len()).map(|i| size[uf.find(i as u32) as usize]).collect()
+}
+
+impl Arc {
+    fn link_is_open(&self, net: &Network) -> bool {
+        self.link == NONE || net.links[self.link as usize].scenario.is_none()
+    }
+}
+
+fn layer_index(net: &Network, mode: Mode, sizes: Option<&[u32]>) -> SpatialIndex {
+    SpatialIndex::new(net.nodes.iter().enumerate().filter_map(|(i, n)| {
+        (n.mode == mode && sizes.is_none_or(|s| s[i] >= MIN_COMPONENT_NODES)).then_some((i as u32, n.lat as f64, n.lon as f64))
+    }))
+}
+
+/// Each port becomes a sea-layer node tied to the nearest maritime-network node of the
+/// ocean component (the Caspian is served by ferries, not deep-sea lines).
+fn add_ports(b: &mut Builder) -> Vec<u32> {
+    let sizes = layer_components(&b.net);
+    let biggest_sea = b
+        .net
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.mode == Mode::Sea)
+        .map(|(i, _)| sizes[i])
+        .max()
+        .unwrap_or(0);
+    let sea = SpatialIndex::new(b.net.nodes.iter().enumerate().filter_map(|(i, n)| {
+        (n.mode == Mode::Sea && sizes[i] == biggest_sea).then_some((i as u32, n.lat as f64, n.lon as f64))
+    }));
+    let mut port_nodes = vec![NONE; b.net.ports.len()];
+    for i in 0..b.net.ports.len() {
+        let p = b.net.ports[i].clone();
+        if let Some((s, km)) = sea.nearest(p.lat as f64, p.lon as f64, PORT_TO_SEA_KM) {
+            let n = b.node(Mode::Sea, p.lat as f64, p.lon as f64, p.country);
+            b.edge(n, s, Mode::Sea, ArcKind::Line, km, NONE);
+            port_nodes[i] = n;
+        }
+    }
+    port_nodes
+}
+
+fn add_ferries(b: &mut Builder, overlay: &Overlay) {
+    let mut terminals: Vec<(String, u32, f64, f64)> = Vec::new();
+    let mut node_for = |b: &mut Builder, p: &crate::overlay::Point| -> u32 {
+        if let Some(t) = terminals.iter().find(|t| haversine_km(t.2, t.3, p.lat, p.lon) < 5.0) {
+            return t.1;
+        }
+        let c = b.country(&p.country);
+        let n = b.node(Mode::Ferry, p.lat, p.lon, c);
+        terminals.push((p.name.clone(), n, p.lat, p.lon));
+        n
+    };
+    for f in &overlay.ferries {
+        let a = node_for(b, &f.from);
+        let z = node_for(b, &f.to);
+        let km = haversine_km(f.from.lat, f.from.lon, f.to.lat, f.to.lon) * FERRY_CIRCUITY;
+        let id = b.net.ferries.len() as u32;
+        b.net.ferries.push(FerryService {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            sailing_hours: f.sailing_hours.get() as f32,
+            sailings_per_week: f.sailings_per_week.get() as f32,
+        });
+        b.edge(a, z, Mode::Ferry, ArcKind::Ferry(id), km, NONE);
+    }
+}
+
+fn add_air(b: &mut Builder, overlay: &Overlay) {
+    let max_km = overlay.airports.network.max_leg_km.get();
+    let mut nodes = Vec::new();
+    for a in &overlay.airports.airport {
+        let c = b.country(&a.country);
+        nodes.push((b.node(Mode::Air, a.lat, a.lon, c), a.lat, a.lon));
+    }
+    for i in 0..nodes.len() {
+        for j in i + 1..nodes.len() {
+            let km = haversine_km(nodes[i].1, nodes[i].2, nodes[j].1, nodes[j].2);
+            if km <= max_km && km > 0.0 {
+                b.edge(nodes[i].0, nodes[j].0, Mode::Air, ArcKind::Line, km, NONE);
+            }
+        }
+    }
+}
+
+fn add_pipelines(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError> {
+    for p in &overlay.pipelines {
+        let commodity = match p.commodity.as_str() {
+            "crude" => Commodity::Crude,
+            "products" => Commodity::Products,
+            "gas" => Commodity::Gas,
+            other => {
+                return Err(NetworkError::format(
+                    "data/overlay/pipelines.toml",
+                    format!("pipeline {}: unknown commodity '{other}' (crude, products, gas)", p.id),
+                ))
+            }
+        };
+        let id = b.net.pipelines.len() as u32;
+        b.net.pipelines.push(PipelineLine {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            commodity,
+        });
+        let raw: f64 = p
+            .waypoints
+            .windows(2)
+            .map(|w| haversine_km(w[0].lat, w[0].lon, w[1].lat, w[1].lon))
+            .sum();
+        let scale = match p.length_km {
+            Some(Num::Plain(l)) | Some(Num::Sourced { value: l }) if raw > 0.0 => l / raw,
+            _ => PIPELINE_CIRCUITY,
+        };
+        let mut prev = None;
+        for w in &p.waypoints {
+            let c = b.country(&w.country);
+            let n = b.node(Mode::Pipeline, w.lat, w.lon, c);
+            if let Some((pn, plat, plon)) = prev {
+                let km = haversine_km(plat, plon, w.lat, w.lon) * scale;
+                b.edge(pn, n, Mode::Pipeline, ArcKind::Pipeline(id), km, NONE);
+            }
+            prev = Some((n, w.lat, w.lon));
+        }
+    }
+    Ok(())
+}
+
+fn handling(overlay: &Overlay, kind: TerminalKind) -> Result<(f64, f64), NetworkError> {
+    let h = overlay.terminals.default.get(kind.as_str()).ok_or_else(|| {
+        NetworkError::format(
+            "data/overlay/terminals.toml",
+            format!("missing [default.{}]", kind.as_str()),
+        )
+    })?;
+    Ok((h.hours.get(), h.usd_per_feu.get()))
+}
+
+/// Transfer arcs at terminals: curated ones first, then generic rules for every port,
+/// ferry terminal, airport, pipeline end and large city.
+fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]) -> Result<(), NetworkError> {
+    let road = layer_index(&b.net, Mode::Road, Some(comp));
+    let rail = layer_index(&b.net, Mode::Rail, Some(comp));
+    let sea = SpatialIndex::new(ports.iter().filter(|&&n| n != NONE).map(|&n| (n, b.net.nodes[n as usize].lat as f64, b.net.nodes[n as usize].lon as f64)));
+    let ferry = layer_index(&b.net, Mode::Ferry, None);
+    let index = |m: Mode| match m {
+        Mode::Road => Some(&road),
+        Mode::Rail => Some(&rail),
+        Mode::Sea => Some(&sea),
+        Mode::Ferry => Some(&ferry),
+        _ => None,
+    };
+    // Nodes already served by a curated terminal, so generic rules skip them.
+    let mut served: std::collections::HashSet<u32> = Default::default();
+    let mut connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
+        let id = b.net.terminals.len() as u32;
+        b.net.terminals.push(t);
+        let mut any = false;
+        for (i, &x) in nodes.iter().enumerate() {
+            for &y in &nodes[i + 1..] {
+                let (mx, my) = (b.net.nodes[x as usize].mode, b.net.nodes[y as usize].mode);
+                if mx == my || !transfer_allowed(mx, my) {
+                    continue;
+                }
+                let km = haversine_km(
+                    b.net.nodes[x as usize].lat as f64,
+                    b.net.nodes[x as usize].lon as f64,
+                    b.net.nodes[y as usize].lat as f64,
+                    b.net.nodes[y as usize].lon as f64,
+                );
+                b.edge(x, y, my, ArcKind::Transfer(id), km, NONE);
+                // `edge` sets the reverse arc's mode to the same value; fix it to the
+                // layer that arc enters.
+                let last = b.net.arcs.len() - 1;
+                b.net.arcs[last].mode = mx;
+                any = true;
+            }
+        }
+        any
+    };
+    for t in &overlay.terminals.terminal {
+        let kind = if t.connects.iter().any(|c| c == "sea") {
+            TerminalKind::Port
+        } else if t.connects.iter().any(|c| c == "ferry") {
+            TerminalKind::Ferry
+        } else {
+            TerminalKind::RailRoad
+        };
+        let (dh, du) = handling(overlay, kind)?;
+        let mut nodes = Vec::new();
+        for c in &t.connects {
+            let Some(m) = Mode::parse(c) else { continue };
+            if let Some((n, _)) = index(m).and_then(|ix| ix.nearest(t.lat, t.lon, TERMINAL_REACH_KM)) {
+                nodes.push(n);
+            }
+        }
+        let country = b.country(&t.country);
+        let term = Terminal {
+            name: t.name.clone(),
+            kind,
+            country,
+            lat: t.lat as f32,
+            lon: t.lon as f32,
+            hours: t.hours.map(Num::get).unwrap_or(dh) as f32,
+            usd_per_feu: t.usd_per_feu.map(Num::get).unwrap_or(du) as f32,
+            curated: true,
+        };
+        if connect(b, term, &nodes) {
+            served.extend(nodes.iter().filter(|&&n| matches!(b.net.nodes[n as usize].mode, Mode::Sea | Mode::Ferry)));
+        }
+    }
+    // Generic port, ferry, airport and pipeline terminals.
+    let mut generic: Vec<(u32, TerminalKind, String)> = Vec::new();
+    for (i, &n) in ports.iter().enumerate() {
+        if n != NONE && !served.contains(&n) {
+            let p = &b.net.ports[i];
+            generic.push((n, TerminalKind::Port, format!("port of {} ({})", p.name, p.locode)));
+        }
+    }
+    for (i, n) in b.net.nodes.iter().enumerate() {
+        let kind = match n.mode {
+            Mode::Ferry => TerminalKind::Ferry,
+            Mode::Air => TerminalKind::Airport,
+            _ => continue,
+        };
+        if !served.contains(&(i as u32)) {
+            generic.push((i as u32, kind, String::new()));
+        }
+    }
+    let pipeline_ends: Vec<u32> = {
+        let mut ends = Vec::new();
+        let arcs = &b.net.arcs;
+        let mut deg: HashMap<u32, u32> = HashMap::new();
+        for a in arcs.iter().filter(|a| a.mode == Mode::Pipeline) {
+            *deg.entry(a.from).or_default() += 1;
+        }
+        for (&n, &d) in &deg {
+            if d == 1 {
+                ends.push(n);
+            }
+        }
+        ends.sort();
+        ends
+    };
+    for n in pipeline_ends {
+        generic.push((n, TerminalKind::Pipeline, String::new()));
+    }
+    for (n, kind, name) in generic {
+        let node = b.net.nodes[n as usize].clone();
+        let (lat, lon) = (node.lat as f64, node.lon as f64);
+        let name = if name.is_empty() {
+            let place = b.net.nearest_city(lat, lon, 60.0).map(|c| b.net.cities[c].name.clone()).unwrap_or_else(|| format!("{lat:.2},{lon:.2}"));
+            match kind {
+                TerminalKind::Ferry => format!("{place} ferry terminal"),
+                TerminalKind::Airport => format!("{place} airport"),
+                TerminalKind::Pipeline => format!("{place} pipeline terminal"),
+                _ => place,
+            }
+        } else {
+            name
+        };
+        let mut nodes = vec![n];
+        let reach = if kind == TerminalKind::Airport { 40.0 } else { TERMINAL_REACH_KM };
+        let layers: &[&SpatialIndex] = match kind {
+            TerminalKind::Airport => &[&road],
+            _ => &[&road, &rail],
+        };
+        for ix in layers {
+            if let Some((m, _)) = ix.nearest(lat, lon, reach) {
+                nodes.push(m);
+            }
+        }
+        let (h, u) = handling(overlay, kind)?;
+        let term = Terminal {
+            name,
+            kind,
+            country: node.country,
+            lat: node.lat,
+            lon: node.lon,
+            hours: h as f32,
+            usd_per_feu: u as f32,
+            curated: false,
+        };
+        connect(b, term, &nodes);
+    }
+    // Rail–road terminals in large cities that no curated terminal serves.
+    let (h, u) = handling(overlay, TerminalKind::RailRoad)?;
+    let curated_rr: Vec<(f64, f64)> = b
+        .net
+        .terminals
+        .iter()
+        .filter(|t| t.curated)
+        .map(|t| (t.lat as f64, t.lon as f64))
+        .collect();
+    let cities: Vec<City> = b.net.cities.iter().filter(|c| c.population >= RAIL_ROAD_CITY_POPULATION).cloned().collect();
+    for c in cities {
+        let (lat, lon) = (c.lat as f64, c.lon as f64);
+        if curated_rr.iter().any(|&(a, o)| haversine_km(a, o, lat, lon) < 15.0) {
+            continue;
+        }
+        let (Some((r, _)), Some((d, _))) = (rail.nearest(lat, lon, 15.0), road.nearest(lat, lon, 15.0)) else {
+            continue;
+        };
+        let term = Terminal {
+            name: format!("{} rail terminal", c.name),
+            kind: TerminalKind::RailRoad,
+            country: c.country,
+            lat: c.lat,
+            lon: c.lon,
+            hours: h as f32,
+            usd_per_feu: u as f32,
+            curated: false,
+        };
+        connect(b, term, &[r, d]);
+    }
+    Ok(())
+}
+
+fn transfer_allowed(a: Mode, b: Mode) -> bool {
+    use Mode::*;
+    let pair = |x, y| (a == x && b == y) || (a == y && b == x);
+    pair(Road, Rail)
+        || pair(Road, Sea)
+        || pair(Road, Ferry)
+        || pair(Road, Air)
+        || pair(Road, Pipeline)
+        || pair(Rail, Sea)
+        || pair(Rail, Ferry)
+        || pair(Rail, Pipeline)
+}
+
+fn num(n: Option<Num>, fallback: f64) -> f64 {
+    n.map(Num::get).unwrap_or(fallback)
+}
+
+/// Border crossings: every road, rail or ferry arc whose ends lie in different countries.
+/// Named crossings override the defaults (by mode, and for crossings inside one customs
+/// union or touching given countries).
+fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError> {
+    let defaults = &overlay.borders.default;
+    let group = |name: &str| -> Vec<String> { overlay.groups.get(name).map(|g| g.members.clone()).unwrap_or_default() };
+    let mut default_ids: HashMap<(Mode, String), u32> = HashMap::new();
+    let mut named_ids: HashMap<usize, u32> = HashMap::new();
+    let named: Vec<(usize, Mode)> = overlay
+        .borders
+        .crossing
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Mode::parse(&c.mode).map(|m| (i, m)))
+        .collect();
+    for ai in 0..b.net.arcs.len() {
+        let a = &b.net.arcs[ai];
+        let crosses = match a.kind {
+            ArcKind::Line => matches!(a.mode, Mode::Road | Mode::Rail),
+            ArcKind::Ferry(_) => true,
+            _ => false,
+        };
+        if !crosses {
+            continue;
+        }
+        let (na, nb) = (&b.net.nodes[a.from as usize], &b.net.nodes[a.to as usize]);
+        if na.country == nb.country || na.country == 0 || nb.country == 0 {
+            continue;
+        }
+        let (ca, cb) = (b.net.countries[na.country as usize].clone(), b.net.countries[nb.country as usize].clone());
+        let mode = a.mode;
+        let (lat, lon) = ((na.lat + nb.lat) as f64 / 2.0, (na.lon + nb.lon) as f64 / 2.0);
+        let named_hit = named
+            .iter()
+            .filter(|(_, m)| *m == mode)
+            .map(|&(i, _)| (i, &overlay.borders.crossing[i]))
+            .filter(|(_, c)| c.countries.is_empty() || (c.countries.contains(&ca) && c.countries.contains(&cb)))
+            .map(|(i, c)| (i, haversine_km(lat, lon, c.lat, c.lon)))
+            .filter(|&(_, d)| d <= NAMED_MATCH_KM)
+            .min_by(|x, y| x.1.total_cmp(&y.1));
+        let id = if let Some((i, _)) = named_hit {
+            *named_ids.entry(i).or_insert_with(|| {
+                let c = &overlay.borders.crossing[i];
+                b.net.crossings.push(Crossing {
+                    name: c.name.clone(),
+                    mode,
+                    hours: c.hours.get() as f32,
+                    usd_per_feu: num(c.usd_per_feu, 0.0) as f32,
+                    named: true,
+                });
+                (b.net.crossings.len() - 1) as u32
+            })
+        } else {
+            let key_mode = if mode == Mode::Ferry { "ferry" } else { mode.as_str() };
+            let (dkey, d) = pick_default(defaults, key_mode, &ca, &cb, &group).ok_or_else(|| {
+                NetworkError::format("data/overlay/borders.toml", format!("no [default.{key_mode}] (nor [default.road])"))
+            })?;
+            let mut pair = [ca.clone(), cb.clone()];
+            pair.sort();
+            let key = (mode, format!("{}-{}", pair[0], pair[1]));
+            if let Some(&id) = default_ids.get(&key) {
+                id
+            } else {
+                b.net.crossings.push(Crossing {
+                    name: format!("{}–{} border ({})", pair[0], pair[1], dkey),
+                    mode,
+                    hours: d.hours.get() as f32,
+                    usd_per_feu: num(d.usd_per_feu, 0.0) as f32,
+                    named: false,
+                });
+                let id = (b.net.crossings.len() - 1) as u32;
+                default_ids.insert(key, id);
+                id
+            }
+        };
+        b.net.arcs[ai].border = id;
+    }
+    Ok(())
+}
+
+fn pick_default<'a>(
+    defaults: &'a std::collections::BTreeMap<String, BorderDefault>,
+    mode: &str,
+    a: &str,
+    b: &str,
+    group: &dyn Fn(&str) -> Vec<String>,
+) -> Option<(String, &'a BorderDefault)> {
+    // Specific defaults (customs unions, named countries) before the plain one.
+    for (k, d) in defaults.iter().filter(|(k, _)| k.starts_with(&format!("{mode}_"))) {
+        let in_group = d.applies_to.iter().any(|g| {
+            let m = group(g);
+            m.iter().any(|x| x == a) && m.iter().any(|x| x == b)
+        });
+        let touches = d.applies_to_countries.iter().any(|c| c == a || c == b);
+        if in_group || touches {
+            return Some((k.clone(), d));
+        }
+    }
+    defaults
+        .get(mode)
+        .map(|d| (mode.to_string(), d))
+        .or_else(|| defaults.get("road").map(|d| ("road".to_string(), d)))
+}
+
+/// Gauge changes: every rail arc whose ends differ in gauge, named after the nearest
+/// gauge-change station when one is close.
+fn mark_gauge_changes(b: &mut Builder, overlay: &Overlay) {
+    let dc = &overlay.gauge.default_change;
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    for ai in 0..b.net.arcs.len() {
+        let a = &b.net.arcs[ai];
+        if a.mode != Mode::Rail || a.kind != ArcKind::Line {
+            continue;
+        }
+        let (na, nb) = (&b.net.nodes[a.from as usize], &b.net.nodes[a.to as usize]);
+        if na.gauge_mm == nb.gauge_mm {
+            continue;
+        }
+        let (lat, lon) = ((na.lat + nb.lat) as f64 / 2.0, (na.lon + nb.lon) as f64 / 2.0);
+        let station = overlay
+            .gauge
+            .station
+            .iter()
+            .map(|s| (s, haversine_km(lat, lon, s.lat, s.lon)))
+            .filter(|&(_, d)| d <= NAMED_MATCH_KM * 2.0)
+            .min_by(|x, y| x.1.total_cmp(&y.1))
+            .map(|(s, _)| s);
+        let (name, hours, usd, named) = match station {
+            Some(s) => (s.name.clone(), num(s.hours, dc.hours.get()), num(s.usd_per_feu, dc.usd_per_feu.get()), true),
+            None => {
+                let place = b.net.nearest_city(lat, lon, 80.0).map(|c| b.net.cities[c].name.clone()).unwrap_or_else(|| format!("{lat:.2},{lon:.2}"));
+                (format!("{place} gauge change"), dc.hours.get(), dc.usd_per_feu.get(), false)
+            }
+        };
+        let (g1, g2) = (na.gauge_mm, nb.gauge_mm);
+        let key = format!("{name}|{}|{}", g1.min(g2), g1.max(g2));
+        let id = *ids.entry(key).or_insert_with(|| {
+            b.net.gauge_changes.push(GaugeChange {
+                name,
+                hours: hours as f32,
+                usd_per_feu: usd as f32,
+                named,
+            });
+            (b.net.gauge_changes.len() - 1) as u32
+        });
+        b.net.arcs[ai].gauge_change = id;
+    }
+}
+
+/// Weakly connected components over open arcs (planned links closed).
+pub(crate) fn components(net: &Network) -> (Vec<u32>, Vec<u32>) {
+    let mut uf = UnionFind::new(net.nodes.len());
+    for a in &net.arcs {
+        if a.link_is_open(net) {
+            uf.union(a.from, a.to);
+        }
+    }
+    let mut label = vec![NONE; net.nodes.len()];
+    let mut sizes = Vec::new();
+    let mut comp = vec![0u32; net.nodes.len()];
+    for i in 0..net.nodes.len() {
+        let r = uf.find(i as u32) as usize;
+        if label[r] == NONE {
+            label[r] = sizes.len() as u32;
+            sizes.push(0);
+        }
+        comp[i] = label[r];
+        sizes[label[r] as usize] += 1;
+    }
+    (comp, sizes)
+}
+
+/// Disjoint sets with path halving; small enough that a crate would add more than it saves.
+struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = self.parent[x as usize];
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra as usize] = rb;
+        }
+    }
+}

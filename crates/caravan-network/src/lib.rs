@@ -1,0 +1,25 @@
+//! The embedded multimodal freight network.
+//!
+//! `data/` holds the repaired layers written by `tools/import` (rail, road, sea) and the
+//! curated overlay (ferries, terminals, gauges, borders, airports, pipelines, planned
+//! links). [`build`] joins them into one [`Network`]: nodes per mode layer, line arcs,
+//! transfer arcs at terminals, and border and gauge-change attributes on the arcs that
+//! cross them. Nothing here prices anything: that is the metric's job.
+
+mod build;
+mod cache;
+mod error;
+pub mod geo;
+mod io;
+mod model;
+pub mod overlay;
+mod places;
+mod report;
+pub mod spatial;
+
+pub use build::{build, data_dir};
+pub use cache::{cache_dir, load_or_build, CacheStatus, CACHE_FORMAT};
+pub use error::NetworkError;
+pub use model::*;
+pub use places::{Place, PlaceError, PlaceKind};
+pub use report::{LayerStats, NetworkReport};

@@ -1,0 +1,242 @@
+//! Place resolution: city names with alternates and fuzzy matching, `lat,lon`, UN/LOCODE
+//! and IATA codes. Ambiguous names pick the most populous city and say so.
+
+use crate::model::{Network, NONE};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    City,
+    Port,
+    Airport,
+    Coordinates,
+}
+
+/// A resolved place.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Place {
+    pub query: String,
+    pub name: String,
+    pub kind: PlaceKind,
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Set when the name matched several places: what was chosen and what else matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Index into [`Network::ports`] / [`Network::airports`] for code matches.
+    #[serde(skip)]
+    pub index: u32,
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum PlaceError {
+    #[error("unknown place '{query}'{}", suggest(.candidates))]
+    Unknown { query: String, candidates: Vec<String> },
+    #[error("bad coordinates '{query}': {reason} (use 'lat,lon' in decimal degrees, e.g. 39.47,75.99)")]
+    BadCoordinates { query: String, reason: String },
+}
+
+fn suggest(c: &[String]) -> String {
+    if c.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean: {}?", c.join(", "))
+    }
+}
+
+/// Folds a name to ASCII lower-case alphanumerics: "Xi’an" and "Xian" both become "xian",
+/// "Łódź" becomes "lodz".
+pub fn normalize(s: &str) -> String {
+    deunicode::deunicode(s)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn parse_coordinates(q: &str) -> Option<Result<(f64, f64), String>> {
+    let parts: Vec<&str> = q.split(',').map(str::trim).collect();
+    if parts.len() != 2 {
+        return None;
+    }
+    let (Ok(lat), Ok(lon)) = (parts[0].parse::<f64>(), parts[1].parse::<f64>()) else {
+        // Looks like coordinates only if both sides are numeric-ish.
+        let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+eE".contains(c));
+        return (numeric(parts[0]) || numeric(parts[1])).then(|| Err("not a number".into()));
+    };
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return Some(Err(format!("latitude {lat} is outside -90..90")));
+    }
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        return Some(Err(format!("longitude {lon} is outside -180..180")));
+    }
+    Some(Ok((lat, lon)))
+}
+
+impl Network {
+    pub fn resolve_place(&self, query: &str) -> Result<Place, PlaceError> {
+        let q = query.trim();
+        if let Some(r) = parse_coordinates(q) {
+            let (lat, lon) = r.map_err(|reason| PlaceError::BadCoordinates {
+                query: q.to_string(),
+                reason,
+            })?;
+            return Ok(Place {
+                query: q.into(),
+                name: format!("{lat:.4},{lon:.4}"),
+                kind: PlaceKind::Coordinates,
+                country: self.nearest_city(lat, lon, 50.0).map(|c| self.country_code(self.cities[c].country).to_string()).unwrap_or_default(),
+                lat,
+                lon,
+                note: None,
+                index: NONE,
+            });
+        }
+        if q.len() == 5 && q.chars().all(|c| c.is_ascii_alphanumeric()) && q.chars().take(2).all(|c| c.is_ascii_uppercase()) {
+            if let Some((i, p)) = self.ports.iter().enumerate().find(|(_, p)| p.locode == q) {
+                return Ok(Place {
+                    query: q.into(),
+                    name: format!("{} ({})", p.name, p.locode),
+                    kind: PlaceKind::Port,
+                    country: self.country_code(p.country).into(),
+                    lat: p.lat as f64,
+                    lon: p.lon as f64,
+                    note: None,
+                    index: i as u32,
+                });
+            }
+        }
+        if q.len() == 3 && q.chars().all(|c| c.is_ascii_uppercase()) {
+            if let Some((i, a)) = self.airports.iter().enumerate().find(|(_, a)| a.iata == q) {
+                return Ok(Place {
+                    query: q.into(),
+                    name: format!("{} ({})", a.name, a.iata),
+                    kind: PlaceKind::Airport,
+                    country: self.country_code(a.country).into(),
+                    lat: a.lat as f64,
+                    lon: a.lon as f64,
+                    note: None,
+                    index: i as u32,
+                });
+            }
+        }
+        // "Brest, BY" or "Brest BY": an optional country qualifier.
+        let (name_part, want_country) = match q.rsplit_once([',', ' ']) {
+            Some((n, c)) if c.trim().len() == 2 && self.country_id(c.trim()).is_some() && !n.trim().is_empty() => {
+                (n.trim(), self.country_id(c.trim()))
+            }
+            _ => (q, None),
+        };
+        let key = normalize(name_part);
+        if key.is_empty() {
+            return Err(PlaceError::Unknown {
+                query: q.into(),
+                candidates: vec![],
+            });
+        }
+        let in_country = |c: &crate::City| want_country.is_none_or(|w| w == c.country);
+        // Primary names beat alternates: "Kashi" is an alternate of both Kashgar and
+        // Varanasi, but a city whose own name matches always wins.
+        let primary: Vec<usize> = (0..self.cities.len())
+            .filter(|&i| in_country(&self.cities[i]) && normalize(&self.cities[i].name) == key)
+            .collect();
+        let matches = if primary.is_empty() {
+            (0..self.cities.len())
+                .filter(|&i| in_country(&self.cities[i]) && self.cities[i].alternates.iter().any(|a| *a == key))
+                .collect()
+        } else {
+            primary
+        };
+        if let Some(&best) = matches.iter().max_by_key(|&&i| self.cities[i].population) {
+            let c = &self.cities[best];
+            let note = (matches.len() > 1).then(|| {
+                let others: Vec<String> = matches
+                    .iter()
+                    .filter(|&&i| i != best)
+                    .take(4)
+                    .map(|&i| format!("{} ({})", self.cities[i].name, self.country_code(self.cities[i].country)))
+                    .collect();
+                format!(
+                    "'{q}' is ambiguous: chose {} ({}, population {}); also {}. Add a country code, e.g. '{name_part}, {}'",
+                    c.name,
+                    self.country_code(c.country),
+                    c.population,
+                    others.join(", "),
+                    self.country_code(self.cities[matches.iter().copied().find(|&i| i != best).unwrap_or(best)].country)
+                )
+            });
+            return Ok(Place {
+                query: q.into(),
+                name: c.name.clone(),
+                kind: PlaceKind::City,
+                country: self.country_code(c.country).into(),
+                lat: c.lat as f64,
+                lon: c.lon as f64,
+                note,
+                index: best as u32,
+            });
+        }
+        Err(PlaceError::Unknown {
+            query: q.into(),
+            candidates: self.fuzzy_candidates(&key, 5),
+        })
+    }
+
+    /// Closest names by Jaro–Winkler similarity, weighting population to break near-ties.
+    fn fuzzy_candidates(&self, key: &str, n: usize) -> Vec<String> {
+        let mut scored: Vec<(f64, usize)> = self
+            .cities
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let s = std::iter::once(normalize(&c.name))
+                    .chain(c.alternates.iter().cloned())
+                    .map(|a| strsim::jaro_winkler(key, &a))
+                    .fold(0.0, f64::max);
+                (s + (c.population as f64 + 1.0).log10() * 0.004, i)
+            })
+            .filter(|(s, _)| *s > 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut out: Vec<String> = Vec::new();
+        for (_, i) in scored {
+            let c = &self.cities[i];
+            let label = format!("{} ({})", c.name, self.country_code(c.country));
+            if !out.contains(&label) {
+                out.push(label);
+            }
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The most populous city within `radius_km`, discounted by distance; for naming points.
+    pub fn nearest_city(&self, lat: f64, lon: f64, radius_km: f64) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        let dlat = radius_km / 111.0;
+        for (i, c) in self.cities.iter().enumerate() {
+            if (c.lat as f64 - lat).abs() > dlat {
+                continue;
+            }
+            let d = crate::geo::haversine_km(lat, lon, c.lat as f64, c.lon as f64);
+            if d > radius_km {
+                continue;
+            }
+            let score = (c.population as f64 + 10.0).ln() - d / 10.0;
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.name, self.country)
+    }
+}
