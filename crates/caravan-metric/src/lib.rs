@@ -1,0 +1,16 @@
+//! Freight semantics in one place: parameters (`data/params.toml`), a shipment profile
+//! (cargo, objective, allowed modes, avoided countries and passages, scenarios), the cost
+//! of every arc in hours, USD and kg CO2e, the weights the route algorithms see, and the
+//! explanation of a path as legs and events.
+
+mod cost;
+mod error;
+mod explain;
+mod params;
+mod profile;
+
+pub use cost::{ArcCost, Metric};
+pub use error::MetricError;
+pub use explain::{main_modes, Access, Event, EventKind, Leg, Route, Totals};
+pub use params::{ModeParams, Params};
+pub use profile::{Cargo, Objective, Profile, ProfileSpec};

@@ -156,6 +156,7 @@ pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network,
             source: read_manifest(dir)?,
             component: vec![],
             component_size: vec![],
+            aliases: vec![],
         },
         country_ids: HashMap::new(),
         link_ids: HashMap::new(),
@@ -299,6 +300,7 @@ fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
             alternates,
         });
     }
+    load_aliases(b, dir)?;
     let p = dir.join("places/ports.csv.zst");
     for r in read_csv(&p, &["locode", "name", "country", "lat", "lon"])? {
         let country = b.country(r.get(2).unwrap_or(""));
@@ -320,6 +322,36 @@ fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
             lat: field(&r, 5, &p)?,
             lon: field(&r, 6, &p)?,
         });
+    }
+    Ok(())
+}
+
+fn load_aliases(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
+    #[derive(serde::Deserialize)]
+    struct Alias {
+        name: String,
+        city: String,
+        country: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct File {
+        alias: Vec<Alias>,
+    }
+    let path = dir.join("places/aliases.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
+    let f: File = toml::from_str(&text).map_err(|source| NetworkError::Toml { path: path.clone(), source })?;
+    for a in f.alias {
+        let country = b.country(&a.country);
+        let city = b
+            .net
+            .cities
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.country == country && (c.name == a.city || normalize(&c.name) == normalize(&a.city)))
+            .max_by_key(|(_, c)| c.population)
+            .map(|(i, _)| i as u32)
+            .ok_or_else(|| NetworkError::format(&path, format!("alias {}: no city {} in {}", a.name, a.city, a.country)))?;
+        b.net.aliases.push((normalize(&a.name), city));
     }
     Ok(())
 }
@@ -479,14 +511,14 @@ fn add_pipelines(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError>
     Ok(())
 }
 
-fn handling(overlay: &Overlay, kind: TerminalKind) -> Result<(f64, f64), NetworkError> {
+fn handling(overlay: &Overlay, kind: TerminalKind) -> Result<(f64, f64, f64), NetworkError> {
     let h = overlay.terminals.default.get(kind.as_str()).ok_or_else(|| {
         NetworkError::format(
             "data/overlay/terminals.toml",
             format!("missing [default.{}]", kind.as_str()),
         )
     })?;
-    Ok((h.hours.get(), h.usd_per_feu.get()))
+    Ok((h.hours.get(), num(h.usd_per_feu, 0.0), num(h.usd_per_tonne, 0.0)))
 }
 
 /// Transfer arcs at terminals: curated ones first, then generic rules for every port,
@@ -505,7 +537,7 @@ fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]
     };
     // Nodes already served by a curated terminal, so generic rules skip them.
     let mut served: std::collections::HashSet<u32> = Default::default();
-    let mut connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
+    let connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
         let id = b.net.terminals.len() as u32;
         b.net.terminals.push(t);
         let mut any = false;
@@ -539,7 +571,7 @@ fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]
         } else {
             TerminalKind::RailRoad
         };
-        let (dh, du) = handling(overlay, kind)?;
+        let (dh, du, dt) = handling(overlay, kind)?;
         let mut nodes = Vec::new();
         for c in &t.connects {
             let Some(m) = Mode::parse(c) else { continue };
@@ -556,6 +588,7 @@ fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]
             lon: t.lon as f32,
             hours: t.hours.map(Num::get).unwrap_or(dh) as f32,
             usd_per_feu: t.usd_per_feu.map(Num::get).unwrap_or(du) as f32,
+            usd_per_tonne: dt as f32,
             curated: true,
         };
         if connect(b, term, &nodes) {
@@ -623,7 +656,7 @@ fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]
                 nodes.push(m);
             }
         }
-        let (h, u) = handling(overlay, kind)?;
+        let (h, u, ut) = handling(overlay, kind)?;
         let term = Terminal {
             name,
             kind,
@@ -632,12 +665,13 @@ fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]
             lon: node.lon,
             hours: h as f32,
             usd_per_feu: u as f32,
+            usd_per_tonne: ut as f32,
             curated: false,
         };
         connect(b, term, &nodes);
     }
     // Rail–road terminals in large cities that no curated terminal serves.
-    let (h, u) = handling(overlay, TerminalKind::RailRoad)?;
+    let (h, u, ut) = handling(overlay, TerminalKind::RailRoad)?;
     let curated_rr: Vec<(f64, f64)> = b
         .net
         .terminals
@@ -662,6 +696,7 @@ fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]
             lon: c.lon,
             hours: h as f32,
             usd_per_feu: u as f32,
+            usd_per_tonne: ut as f32,
             curated: false,
         };
         connect(b, term, &[r, d]);

@@ -32,7 +32,7 @@ pub fn decode_polyline(s: &str) -> Vec<(f64, f64)> {
     let bytes = s.as_bytes();
     let mut out = Vec::new();
     let (mut i, mut lat, mut lon) = (0usize, 0i64, 0i64);
-    let mut next = |i: &mut usize| -> Option<i64> {
+    let next = |i: &mut usize| -> Option<i64> {
         let (mut shift, mut result) = (0u32, 0i64);
         loop {
             let b = (*bytes.get(*i)? as i64) - 63;

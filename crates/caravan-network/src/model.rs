@@ -127,6 +127,7 @@ pub struct Terminal {
     pub lon: f32,
     pub hours: f32,
     pub usd_per_feu: f32,
+    pub usd_per_tonne: f32,
     pub curated: bool,
 }
 
@@ -240,6 +241,8 @@ pub struct Network {
     pub ports: Vec<Port>,
     pub airports: Vec<Airport>,
     pub groups: Vec<(String, Vec<String>)>,
+    /// Curated aliases (normalised name → city index), checked before GeoNames names.
+    pub aliases: Vec<(String, u32)>,
     pub source: SourceStats,
     /// Component id per node over open arcs (planned links closed), for access snapping.
     pub component: Vec<u32>,

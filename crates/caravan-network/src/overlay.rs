@@ -109,7 +109,9 @@ pub struct BordersFile {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Handling {
     pub hours: Num,
-    pub usd_per_feu: Num,
+    /// Charged per container; airports and pipeline terminals charge per tonne instead.
+    pub usd_per_feu: Option<Num>,
+    pub usd_per_tonne: Option<Num>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

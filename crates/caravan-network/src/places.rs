@@ -137,6 +137,19 @@ impl Network {
             });
         }
         let in_country = |c: &crate::City| want_country.is_none_or(|w| w == c.country);
+        if let Some(&(_, i)) = self.aliases.iter().find(|(a, i)| *a == key && in_country(&self.cities[*i as usize])) {
+            let c = &self.cities[i as usize];
+            return Ok(Place {
+                query: q.into(),
+                name: c.name.clone(),
+                kind: PlaceKind::City,
+                country: self.country_code(c.country).into(),
+                lat: c.lat as f64,
+                lon: c.lon as f64,
+                note: None,
+                index: i,
+            });
+        }
         // Primary names beat alternates: "Kashi" is an alternate of both Kashgar and
         // Varanasi, but a city whose own name matches always wins.
         let primary: Vec<usize> = (0..self.cities.len())

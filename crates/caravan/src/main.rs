@@ -1,1 +1,184 @@
-fn main() {}
+//! `caravan`: multimodal freight routing on the embedded world network.
+
+use anyhow::Result;
+use caravan::output;
+use caravan::{Engine, PlanError, Request};
+use caravan_metric::ProfileSpec;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "caravan", version, about = "Multimodal freight routing and corridor analysis across Eurasia",
+    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Table,
+    Json,
+    Geojson,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Freight options between two places (city name, 'lat,lon', UN/LOCODE or IATA code).
+    Route {
+        /// Origin, e.g. Kashgar, "Xi'an", CNSHA, FRA or 39.47,75.99
+        from: String,
+        /// Destination
+        to: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Up to N meaningfully different options (other corridors or main modes), best first.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=10))]
+        alternatives: u16,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The network report: nodes, arcs and km per mode, repair effect, coverage.
+    Network {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+struct ProfileArgs {
+    /// container (one FEU), bulk, liquid or gas
+    #[arg(long, default_value = "container")]
+    cargo: String,
+    /// Tonnes carried (container payload, or bulk/liquid/gas quantity)
+    #[arg(long)]
+    tonnes: Option<f64>,
+    /// What to minimise: time, cost, co2 or balanced (USD + value of time + carbon price;
+    /// see data/params.toml [objective.balanced])
+    #[arg(long, default_value = "balanced")]
+    optimize: String,
+    /// Allowed modes, comma-separated: road,rail,sea,ferry,air,pipeline (default: all)
+    #[arg(long, value_delimiter = ',')]
+    modes: Vec<String>,
+    /// Countries to avoid: ISO alpha-2 codes or groups (SCO, EU, EAEU, ...), comma-separated
+    #[arg(long, value_delimiter = ',')]
+    avoid_countries: Vec<String>,
+    /// Only these countries (codes or groups), comma-separated
+    #[arg(long, value_delimiter = ',')]
+    only_countries: Vec<String>,
+    /// Sea passages to avoid: suez, babalmandab, ormuz, malacca, bosporus, ...
+    #[arg(long, value_delimiter = ',')]
+    avoid_passages: Vec<String>,
+    /// Scenario to apply (repeatable), e.g. cku (opens the China–Kyrgyzstan–Uzbekistan railway)
+    #[arg(long = "scenario")]
+    scenarios: Vec<String>,
+}
+
+impl ProfileArgs {
+    fn spec(&self) -> ProfileSpec {
+        let clean = |v: &[String]| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        ProfileSpec {
+            cargo: Some(self.cargo.clone()),
+            tonnes: self.tonnes,
+            objective: Some(self.optimize.clone()),
+            modes: clean(&self.modes),
+            avoid_countries: clean(&self.avoid_countries),
+            only_countries: clean(&self.only_countries),
+            avoid_passages: clean(&self.avoid_passages),
+            scenarios: clean(&self.scenarios),
+        }
+    }
+}
+
+fn load_engine() -> Result<Engine> {
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(100);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} building network {bar:30} {percent}% {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut started = false;
+    let engine = Engine::load(&mut |step, f| {
+        if !started {
+            started = true;
+            if bar.is_hidden() {
+                eprintln!("caravan: building the network from data/ (first run; cached afterwards)");
+            }
+        }
+        bar.set_message(step.to_string());
+        bar.set_position((f * 100.0) as u64);
+    })?;
+    bar.finish_and_clear();
+    Ok(engine)
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).expect("json"));
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Route {
+            from,
+            to,
+            profile,
+            alternatives,
+            format,
+        } => {
+            let engine = load_engine()?;
+            let req = Request {
+                origin: from,
+                destination: to,
+                profile: profile.spec(),
+                alternatives: alternatives as usize,
+            };
+            match engine.plan(&req) {
+                Ok(plan) => {
+                    match format {
+                        Format::Table => print!("{}", output::plan_table(&plan)),
+                        Format::Json => print_json(&output::plan_json(&plan)),
+                        Format::Geojson => print_json(&output::plan_geojson(&plan)),
+                    }
+                    for p in [&plan.origin, &plan.destination] {
+                        if let (Some(n), true) = (&p.note, format != Format::Table) {
+                            eprintln!("note: {n}");
+                        }
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("caravan: {e}");
+                    Ok(ExitCode::from(e.exit_code() as u8))
+                }
+            }
+        }
+        Command::Network { format } => {
+            let engine = load_engine()?;
+            let report = engine.net.report();
+            match format {
+                Format::Json | Format::Geojson => print_json(&serde_json::to_value(&report)?),
+                Format::Table => print!("{}", output::report_table(&report)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("caravan: internal error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_error_type(_: PlanError) {}

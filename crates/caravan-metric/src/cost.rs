@@ -1,0 +1,196 @@
+//! Arc costs and routing weights for one profile.
+
+use crate::{Cargo, Objective, Params, Profile};
+use caravan_network::{Arc, ArcKind, Commodity, Mode, Network, NONE};
+
+/// What one arc costs the shipment, split so that the explanation can name each part.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ArcCost {
+    /// Moving along the arc.
+    pub travel_h: f64,
+    pub travel_usd: f64,
+    pub co2_kg: f64,
+    /// Waiting for a ferry departure (half the headway).
+    pub wait_h: f64,
+    /// Border dwell and fees; at a gauge-break border the measured dwell already includes
+    /// the transloading (CAREC CPMM), so only the part beyond the gauge change is here.
+    pub border_h: f64,
+    pub border_usd: f64,
+    pub gauge_h: f64,
+    pub gauge_usd: f64,
+    /// Terminal handling on a transfer arc.
+    pub handling_h: f64,
+    pub handling_usd: f64,
+}
+
+impl ArcCost {
+    pub fn hours(&self) -> f64 {
+        self.travel_h + self.wait_h + self.border_h + self.gauge_h + self.handling_h
+    }
+    pub fn usd(&self) -> f64 {
+        self.travel_usd + self.border_usd + self.gauge_usd + self.handling_usd
+    }
+}
+
+/// Weights are integers for the route algorithms: seconds, US cents or grams.
+const SECONDS: f64 = 3600.0;
+const CENTS: f64 = 100.0;
+const GRAMS: f64 = 1000.0;
+
+/// A profile applied to the network: every arc's cost and its routing weight.
+pub struct Metric<'a> {
+    pub net: &'a Network,
+    pub params: &'a Params,
+    pub profile: Profile,
+    pub weights: Vec<u32>,
+}
+
+impl<'a> Metric<'a> {
+    pub fn new(net: &'a Network, params: &'a Params, profile: Profile) -> Metric<'a> {
+        let mut m = Metric {
+            net,
+            params,
+            profile,
+            weights: Vec::new(),
+        };
+        m.weights = (0..net.arcs.len())
+            .map(|i| {
+                let a = &net.arcs[i];
+                if !m.allowed(a) {
+                    caravan_route::INFINITY
+                } else {
+                    m.weight_of(&m.arc_cost(a))
+                }
+            })
+            .collect();
+        m
+    }
+
+    /// Tonnes carried: the container payload, or the bulk tonnage (1 t by default).
+    pub fn tonnes(&self) -> f64 {
+        match (self.profile.cargo, self.profile.tonnes) {
+            (_, Some(t)) => t,
+            (Cargo::Container, None) => self.params.container_payload_t,
+            _ => 1.0,
+        }
+    }
+
+    pub fn weight_of(&self, c: &ArcCost) -> u32 {
+        let w = match self.profile.objective {
+            Objective::Time => c.hours() * SECONDS,
+            Objective::Cost => c.usd() * CENTS,
+            Objective::Co2 => c.co2_kg * GRAMS,
+            Objective::Balanced => {
+                (c.usd()
+                    + c.hours() * self.params.value_of_time_usd_per_feu_h * self.units()
+                    + c.co2_kg / 1000.0 * self.params.carbon_price_usd_per_t)
+                    * CENTS
+            }
+        };
+        w.round().clamp(0.0, (caravan_route::INFINITY - 1) as f64) as u32
+    }
+
+    /// Container-equivalents for per-FEU charges (handling, borders, value of time).
+    fn units(&self) -> f64 {
+        match self.profile.cargo {
+            Cargo::Container => 1.0,
+            // Bulk is priced per tonne; per-FEU charges scale with ~payload-sized lots.
+            _ => self.tonnes() / self.params.container_payload_t,
+        }
+    }
+
+    pub fn allowed(&self, a: &Arc) -> bool {
+        let p = &self.profile;
+        let (na, nb) = (&self.net.nodes[a.from as usize], &self.net.nodes[a.to as usize]);
+        if !p.allows(na.mode) || !p.allows(nb.mode) {
+            return false;
+        }
+        let cargo_modes = &self.params.cargo_modes;
+        if let Some(ms) = cargo_modes.get(p.cargo.as_str()) {
+            if !ms.contains(&na.mode) || !ms.contains(&nb.mode) {
+                return false;
+            }
+        }
+        if !p.country_allowed[na.country as usize] || !p.country_allowed[nb.country as usize] {
+            return false;
+        }
+        if a.passage != NONE && p.avoid_passages.contains(&a.passage) {
+            return false;
+        }
+        if a.link != NONE {
+            if let Some(s) = &self.net.links[a.link as usize].scenario {
+                if !p.scenarios.contains(s) {
+                    return false;
+                }
+            }
+        }
+        if let ArcKind::Pipeline(id) = a.kind {
+            let c = self.net.pipelines[id as usize].commodity;
+            let ok = match p.cargo {
+                Cargo::Liquid => matches!(c, Commodity::Crude | Commodity::Products),
+                Cargo::Gas => c == Commodity::Gas,
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    pub fn arc_cost(&self, a: &Arc) -> ArcCost {
+        let mut c = ArcCost::default();
+        let km = a.km as f64;
+        let t = self.tonnes();
+        let units = self.units();
+        match a.kind {
+            ArcKind::Transfer(id) => {
+                let term = &self.net.terminals[id as usize];
+                c.handling_h = term.hours as f64;
+                c.handling_usd = term.usd_per_feu as f64 * units + term.usd_per_tonne as f64 * t;
+                return c;
+            }
+            ArcKind::Ferry(id) => {
+                let f = &self.net.ferries[id as usize];
+                c.travel_h = f.sailing_hours as f64;
+                c.wait_h = if f.sailings_per_week > 0.0 {
+                    168.0 / f.sailings_per_week as f64 / 2.0
+                } else {
+                    self.params.ferry_wait_h
+                };
+            }
+            _ => {}
+        }
+        let mp = self.params.mode(a.mode);
+        let gas = self.profile.cargo == Cargo::Gas && a.mode == Mode::Pipeline;
+        if !matches!(a.kind, ArcKind::Ferry(_)) {
+            let speed = if a.mode == Mode::Rail {
+                let country = self.net.country_code(self.net.nodes[a.from as usize].country);
+                self.params.rail_speed_by_country.get(country).copied().unwrap_or(mp.speed_km_per_day)
+            } else if gas {
+                mp.speed_km_per_day_gas
+            } else {
+                mp.speed_km_per_day
+            };
+            c.travel_h = km / speed * 24.0;
+        }
+        c.travel_usd = match self.profile.cargo {
+            Cargo::Container => km * mp.usd_per_feu_km,
+            Cargo::Gas if gas => km * t * mp.usd_per_tkm_gas,
+            _ => km * t * mp.usd_per_tkm,
+        };
+        let g = if gas { mp.co2e_g_per_tkm_gas } else { mp.co2e_g_per_tkm };
+        c.co2_kg = t * km * g / 1000.0;
+        if a.gauge_change != NONE {
+            let gc = &self.net.gauge_changes[a.gauge_change as usize];
+            c.gauge_h = gc.hours as f64;
+            c.gauge_usd = gc.usd_per_feu as f64 * units;
+        }
+        if a.border != NONE {
+            let b = &self.net.crossings[a.border as usize];
+            c.border_h = (b.hours as f64 - c.gauge_h).max(0.0);
+            c.border_usd = b.usd_per_feu as f64 * units;
+        }
+        c
+    }
+}

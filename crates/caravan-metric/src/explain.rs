@@ -1,0 +1,357 @@
+//! A path of arcs told as a freight route: legs by mode, events (borders, gauge changes,
+//! transshipments, ferry waits), totals and the countries in order.
+
+use crate::{ArcCost, Metric};
+use caravan_network::{ArcKind, Mode, Network, NONE};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Border,
+    GaugeChange,
+    Transshipment,
+    FerryWait,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub place: String,
+    pub duration_h: f64,
+    pub cost_usd: f64,
+    pub lat: f64,
+    pub lon: f64,
+    /// Border: "KZ→CN"; gauge change: "1520→1435"; transshipment: "road→rail".
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Leg {
+    pub mode: Mode,
+    pub from: String,
+    pub to: String,
+    pub distance_km: f64,
+    pub duration_h: f64,
+    pub cost_usd: f64,
+    pub co2_kg: f64,
+    pub countries: Vec<String>,
+    /// First/last-mile drayage between a place and the network.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub access: bool,
+    #[serde(skip)]
+    pub geometry: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub distance_km: f64,
+    pub duration_h: f64,
+    pub duration_days: f64,
+    pub cost_usd: f64,
+    pub co2_kg: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    pub summary: String,
+    pub totals: Totals,
+    pub countries: Vec<String>,
+    pub legs: Vec<Leg>,
+    pub events: Vec<Event>,
+    /// The objective's value for ranking (weight units: s, cents or g).
+    #[serde(skip)]
+    pub objective_value: f64,
+    #[serde(skip)]
+    pub arcs: Vec<u32>,
+}
+
+fn round(x: f64, d: i32) -> f64 {
+    let f = 10f64.powi(d);
+    (x * f).round() / f
+}
+
+/// Names a network point: a terminal's own name where given, else the nearby city.
+fn name_at(net: &Network, lat: f64, lon: f64) -> String {
+    net.nearest_city(lat, lon, 60.0)
+        .map(|c| net.cities[c].name.clone())
+        .unwrap_or_else(|| format!("{lat:.2},{lon:.2}"))
+}
+
+/// A first/last-mile drayage leg, costed like road.
+pub struct Access {
+    pub label: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub km: f64,
+}
+
+impl Metric<'_> {
+    /// Cost of a road drayage of `km` (access legs).
+    pub fn access_cost(&self, km: f64) -> ArcCost {
+        let arc = caravan_network::Arc {
+            from: 0,
+            to: 0,
+            mode: Mode::Road,
+            kind: ArcKind::Line,
+            km: km as f32,
+            geometry: NONE,
+            reversed: false,
+            link: NONE,
+            passage: NONE,
+            border: NONE,
+            gauge_change: NONE,
+        };
+        // Node 0 may be any node; only its country matters, for rail speeds.
+        self.arc_cost(&arc)
+    }
+
+    pub fn explain(&self, arcs: &[u32], origin: Option<&Access>, destination: Option<&Access>) -> Route {
+        let net = self.net;
+        let mut legs: Vec<Leg> = Vec::new();
+        let mut events = Vec::new();
+        let mut countries: Vec<String> = Vec::new();
+        let push_country = |list: &mut Vec<String>, c: &str| {
+            if !c.is_empty() && list.last().is_none_or(|l| l != c) {
+                list.push(c.to_string());
+            }
+        };
+        let mut objective = 0.0;
+        let access_leg = |a: &Access, to_node: bool, node: Option<u32>| -> Leg {
+            let cost = self.access_cost(a.km);
+            let (nlat, nlon) = node
+                .map(|n| (net.nodes[n as usize].lat as f64, net.nodes[n as usize].lon as f64))
+                .unwrap_or((a.lat, a.lon));
+            let here = name_at(net, nlat, nlon);
+            let (from, to, geometry) = if to_node {
+                (a.label.clone(), here, vec![(a.lat, a.lon), (nlat, nlon)])
+            } else {
+                (here, a.label.clone(), vec![(nlat, nlon), (a.lat, a.lon)])
+            };
+            let country = node.map(|n| net.country_code(net.nodes[n as usize].country).to_string()).unwrap_or_default();
+            Leg {
+                mode: Mode::Road,
+                from,
+                to,
+                distance_km: a.km,
+                duration_h: cost.hours(),
+                cost_usd: cost.usd(),
+                co2_kg: cost.co2_kg,
+                countries: if country.is_empty() { vec![] } else { vec![country] },
+                access: true,
+                geometry,
+            }
+        };
+        if let Some(o) = origin {
+            let first = arcs.first().map(|&a| net.arcs[a as usize].from);
+            if o.km > 0.0 {
+                let leg = access_leg(o, true, first);
+                objective += self.weight_of(&self.access_cost(o.km)) as f64;
+                legs.push(leg);
+            }
+        }
+        let mut open_leg: Option<Leg> = None;
+        for &ai in arcs {
+            let a = &net.arcs[ai as usize];
+            let cost = self.arc_cost(a);
+            objective += self.weights[ai as usize] as f64;
+            let (na, nb) = (&net.nodes[a.from as usize], &net.nodes[a.to as usize]);
+            push_country(&mut countries, net.country_code(na.country));
+            if let ArcKind::Transfer(t) = a.kind {
+                if let Some(l) = open_leg.take() {
+                    legs.push(l);
+                }
+                let term = &net.terminals[t as usize];
+                events.push(Event {
+                    kind: EventKind::Transshipment,
+                    place: term.name.clone(),
+                    duration_h: cost.handling_h,
+                    cost_usd: cost.handling_usd,
+                    lat: term.lat as f64,
+                    lon: term.lon as f64,
+                    detail: format!("{}→{}", na.mode, nb.mode),
+                });
+                continue;
+            }
+            let (mlat, mlon) = (na.lat as f64, na.lon as f64);
+            if let ArcKind::Ferry(f) = a.kind {
+                events.push(Event {
+                    kind: EventKind::FerryWait,
+                    place: net.ferries[f as usize].name.clone(),
+                    duration_h: cost.wait_h,
+                    cost_usd: 0.0,
+                    lat: mlat,
+                    lon: mlon,
+                    detail: format!("{} sailings/week", net.ferries[f as usize].sailings_per_week),
+                });
+            }
+            if a.gauge_change != NONE {
+                let g = &net.gauge_changes[a.gauge_change as usize];
+                events.push(Event {
+                    kind: EventKind::GaugeChange,
+                    place: g.name.clone(),
+                    duration_h: cost.gauge_h,
+                    cost_usd: cost.gauge_usd,
+                    lat: mlat,
+                    lon: mlon,
+                    detail: format!("{}→{} mm", na.gauge_mm, nb.gauge_mm),
+                });
+            }
+            if a.border != NONE {
+                let b = &net.crossings[a.border as usize];
+                events.push(Event {
+                    kind: EventKind::Border,
+                    place: b.name.clone(),
+                    duration_h: cost.border_h,
+                    cost_usd: cost.border_usd,
+                    lat: mlat,
+                    lon: mlon,
+                    detail: format!("{}→{}", net.country_code(na.country), net.country_code(nb.country)),
+                });
+            }
+            let geometry = net.arc_geometry(a);
+            let leg = open_leg.get_or_insert_with(|| Leg {
+                mode: a.mode,
+                from: name_at(net, mlat, mlon),
+                to: String::new(),
+                distance_km: 0.0,
+                duration_h: 0.0,
+                cost_usd: 0.0,
+                co2_kg: 0.0,
+                countries: vec![],
+                access: false,
+                geometry: vec![],
+            });
+            if leg.mode != a.mode {
+                // Modes changed without a transfer (should not happen); start a new leg.
+                let done = std::mem::replace(
+                    leg,
+                    Leg {
+                        mode: a.mode,
+                        from: name_at(net, mlat, mlon),
+                        to: String::new(),
+                        distance_km: 0.0,
+                        duration_h: 0.0,
+                        cost_usd: 0.0,
+                        co2_kg: 0.0,
+                        countries: vec![],
+                        access: false,
+                        geometry: vec![],
+                    },
+                );
+                legs.push(done);
+            }
+            let leg = open_leg.as_mut().unwrap();
+            // Leg time is movement (and ferry waits); border/gauge dwell are events.
+            leg.distance_km += a.km as f64;
+            leg.duration_h += cost.travel_h + cost.wait_h;
+            leg.cost_usd += cost.travel_usd;
+            leg.co2_kg += cost.co2_kg;
+            push_country(&mut leg.countries, net.country_code(na.country));
+            push_country(&mut leg.countries, net.country_code(nb.country));
+            if leg.geometry.last() == geometry.first() {
+                leg.geometry.extend_from_slice(&geometry[1..]);
+            } else {
+                leg.geometry.extend(geometry);
+            }
+            leg.to = String::new();
+            let end = (nb.lat as f64, nb.lon as f64);
+            leg.to = format!("@{},{}", end.0, end.1);
+        }
+        if let Some(l) = open_leg.take() {
+            legs.push(l);
+        }
+        if let Some(&last) = arcs.last() {
+            push_country(&mut countries, net.country_code(net.nodes[net.arcs[last as usize].to as usize].country));
+        }
+        if let Some(d) = destination {
+            let last = arcs.last().map(|&a| net.arcs[a as usize].to);
+            if d.km > 0.0 {
+                objective += self.weight_of(&self.access_cost(d.km)) as f64;
+                legs.push(access_leg(d, false, last));
+            }
+        }
+        // Resolve leg end names lazily (one city look-up per leg, not per arc).
+        for l in legs.iter_mut() {
+            if let Some(rest) = l.to.strip_prefix('@') {
+                let (a, b) = rest.split_once(',').unwrap();
+                l.to = name_at(net, a.parse().unwrap(), b.parse().unwrap());
+            }
+            l.distance_km = round(l.distance_km, 1);
+            l.duration_h = round(l.duration_h, 1);
+            l.cost_usd = round(l.cost_usd, 0);
+            l.co2_kg = round(l.co2_kg, 1);
+        }
+        for e in events.iter_mut() {
+            e.duration_h = round(e.duration_h, 1);
+            e.cost_usd = round(e.cost_usd, 0);
+        }
+        // Totals from unrounded parts.
+        let mut totals = Totals::default();
+        let all_costs = arcs.iter().map(|&a| self.arc_cost(&net.arcs[a as usize]));
+        let access = origin.iter().chain(destination.iter()).filter(|a| a.km > 0.0).map(|a| self.access_cost(a.km));
+        for c in all_costs.chain(access) {
+            totals.duration_h += c.hours();
+            totals.cost_usd += c.usd();
+            totals.co2_kg += c.co2_kg;
+        }
+        totals.distance_km = arcs
+            .iter()
+            .filter(|&&a| !matches!(net.arcs[a as usize].kind, ArcKind::Transfer(_)))
+            .map(|&a| net.arcs[a as usize].km as f64)
+            .sum::<f64>()
+            + origin.map_or(0.0, |a| a.km)
+            + destination.map_or(0.0, |a| a.km);
+        totals.distance_km = round(totals.distance_km, 1);
+        totals.duration_days = round(totals.duration_h / 24.0, 2);
+        totals.duration_h = round(totals.duration_h, 1);
+        totals.cost_usd = round(totals.cost_usd, 0);
+        totals.co2_kg = round(totals.co2_kg, 1);
+        if let Some(o) = origin {
+            if let Some(c) = country_of(net, o) {
+                countries.insert(0, c);
+                countries.dedup();
+            }
+        }
+        let main = main_modes(&legs);
+        let summary = format!(
+            "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",
+            main.join("+"),
+            countries.join("→"),
+            totals.distance_km,
+            totals.duration_days,
+            totals.cost_usd,
+            totals.co2_kg
+        );
+        Route {
+            summary,
+            totals,
+            countries,
+            legs,
+            events,
+            objective_value: objective,
+            arcs: arcs.to_vec(),
+        }
+    }
+}
+
+fn country_of(_net: &Network, _a: &Access) -> Option<String> {
+    None
+}
+
+/// Modes carrying at least 10% of the distance (access legs excluded), in route order.
+pub fn main_modes(legs: &[Leg]) -> Vec<String> {
+    let total: f64 = legs.iter().filter(|l| !l.access).map(|l| l.distance_km).sum();
+    let mut out: Vec<String> = Vec::new();
+    for l in legs.iter().filter(|l| !l.access) {
+        let share: f64 = legs.iter().filter(|m| m.mode == l.mode && !m.access).map(|m| m.distance_km).sum::<f64>() / total.max(1e-9);
+        let m = l.mode.as_str().to_string();
+        if share >= 0.1 && !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    if out.is_empty() {
+        out.push("road".into());
+    }
+    out
+}

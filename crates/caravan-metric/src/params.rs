@@ -1,0 +1,125 @@
+//! `data/params.toml`: per-mode speeds, tariffs and emission intensities, cargo payloads and
+//! the value of time. Each number there carries its source or an assumption mark.
+
+use crate::MetricError;
+use caravan_network::Mode;
+use std::collections::HashMap;
+use std::path::Path;
+use toml::Value;
+
+#[derive(Debug, Clone, Default)]
+pub struct ModeParams {
+    pub speed_km_per_day: f64,
+    pub usd_per_feu_km: f64,
+    pub usd_per_tkm: f64,
+    pub co2e_g_per_tkm: f64,
+    /// Gas variants (pipelines); fall back to the liquid values.
+    pub speed_km_per_day_gas: f64,
+    pub usd_per_tkm_gas: f64,
+    pub co2e_g_per_tkm_gas: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub modes: HashMap<Mode, ModeParams>,
+    /// Rail line-haul km/day by country code (regional block-train speeds).
+    pub rail_speed_by_country: HashMap<String, f64>,
+    pub container_payload_t: f64,
+    /// Modes each cargo may use, by cargo name.
+    pub cargo_modes: HashMap<String, Vec<Mode>>,
+    pub value_of_time_usd_per_feu_h: f64,
+    pub carbon_price_usd_per_t: f64,
+    pub ferry_wait_h: f64,
+    pub access_detour: f64,
+    pub max_access_km: f64,
+}
+
+fn num(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(f) => Some(*f),
+        Value::Integer(i) => Some(*i as f64),
+        Value::Table(t) => t.get("value").and_then(num),
+        _ => None,
+    }
+}
+
+impl Params {
+    pub fn load(path: &Path) -> Result<Params, MetricError> {
+        let err = |m: String| MetricError::Params {
+            path: path.display().to_string(),
+            message: m,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let doc: Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let get = |p: &str| -> Result<f64, MetricError> {
+            let mut v = &doc;
+            for k in p.split('.') {
+                v = v.get(k).ok_or_else(|| err(format!("missing {p}")))?;
+            }
+            num(v).ok_or_else(|| err(format!("{p} is not a number")))
+        };
+        let opt = |p: &str| get(p).ok();
+        let mut modes = HashMap::new();
+        for m in Mode::ALL {
+            let k = format!("mode.{m}");
+            let speed = match opt(&format!("{k}.speed_km_per_day")) {
+                Some(s) => s,
+                None => get(&format!("{k}.speed_km_per_h"))? * 24.0,
+            };
+            let usd_tkm = opt(&format!("{k}.usd_per_tkm_bulk")).or(opt(&format!("{k}.usd_per_tkm"))).unwrap_or(0.0);
+            let co2 = get(&format!("{k}.co2e_g_per_tkm"))?;
+            let payload = get("cargo.container.payload_t")?;
+            let feu_km = opt(&format!("{k}.usd_per_feu_km")).unwrap_or(usd_tkm * payload);
+            modes.insert(
+                m,
+                ModeParams {
+                    speed_km_per_day: speed,
+                    usd_per_feu_km: feu_km,
+                    usd_per_tkm: usd_tkm,
+                    co2e_g_per_tkm: co2,
+                    speed_km_per_day_gas: opt(&format!("{k}.speed_km_per_h_gas")).map(|s| s * 24.0).unwrap_or(speed),
+                    usd_per_tkm_gas: opt(&format!("{k}.usd_per_tkm_gas")).unwrap_or(usd_tkm),
+                    co2e_g_per_tkm_gas: opt(&format!("{k}.co2e_g_per_tkm_gas")).unwrap_or(co2),
+                },
+            );
+        }
+        let mut rail_speed_by_country = HashMap::new();
+        if let (Some(groups), Some(speeds)) = (
+            doc.get("mode").and_then(|m| m.get("rail")).and_then(|r| r.get("region_groups")),
+            doc.get("mode").and_then(|m| m.get("rail")).and_then(|r| r.get("speed_by_region")),
+        ) {
+            for (g, members) in groups.as_table().into_iter().flatten() {
+                let (Some(members), Some(speed)) = (members.as_array(), speeds.get(g).and_then(num)) else {
+                    continue;
+                };
+                for c in members.iter().filter_map(|c| c.as_str()) {
+                    rail_speed_by_country.insert(c.to_string(), speed);
+                }
+            }
+        }
+        let mut cargo_modes = HashMap::new();
+        for (name, c) in doc.get("cargo").and_then(|c| c.as_table()).into_iter().flatten() {
+            let ms = c
+                .get("modes")
+                .and_then(|m| m.as_array())
+                .map(|a| a.iter().filter_map(|m| m.as_str().and_then(Mode::parse)).collect())
+                .unwrap_or_else(|| Mode::ALL.to_vec());
+            cargo_modes.insert(name.clone(), ms);
+        }
+        Ok(Params {
+            modes,
+            rail_speed_by_country,
+            container_payload_t: get("cargo.container.payload_t")?,
+            cargo_modes,
+            value_of_time_usd_per_feu_h: get("objective.balanced.value_of_time_usd_per_feu_h")?,
+            carbon_price_usd_per_t: opt("objective.balanced.carbon_price_usd_per_t_co2e").unwrap_or(0.0),
+            ferry_wait_h: opt("mode.ferry.wait_h").unwrap_or(24.0),
+            access_detour: get("access.road_detour_factor")?,
+            max_access_km: get("access.max_access_km")?,
+        })
+    }
+
+    pub fn mode(&self, m: Mode) -> &ModeParams {
+        &self.modes[&m]
+    }
+}

@@ -1,0 +1,9 @@
+//! caravan's interfaces over the engine: loading the prepared network, planning routes
+//! (places → access → search → explanation → alternatives) and formatting results.
+
+pub mod engine;
+pub mod output;
+pub mod plan;
+
+pub use engine::Engine;
+pub use plan::{PlanError, Request};

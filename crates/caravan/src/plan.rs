@@ -1,0 +1,320 @@
+//! Route planning: resolve places, connect them to the network, search, explain, and
+//! find meaningfully different alternatives.
+
+use crate::Engine;
+use caravan_metric::{main_modes, Access, Metric, MetricError, Profile, ProfileSpec, Route};
+use caravan_network::{geo::haversine_km, Mode, Place, PlaceError};
+use caravan_route::{Dijkstra, Endpoint, INFINITY};
+
+/// Nodes of smaller pieces than this are never used for access (stray sidings, islands).
+const MIN_ACCESS_COMPONENT: u32 = 1000;
+/// How many nearest nodes per layer a place may connect to.
+const ACCESS_CANDIDATES: usize = 4;
+/// Snap radius for layers reached without road drayage (`--modes` without road).
+const SNAP_KM: f64 = 100.0;
+/// Alternatives: how much a found route's arcs are penalised when searching for another.
+const ALTERNATIVE_PENALTY: f64 = 1.6;
+/// Bias against other modes when looking for a route carried mainly by one mode.
+const MAIN_MODE_BIAS: f64 = 4.0;
+
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub origin: String,
+    pub destination: String,
+    pub profile: ProfileSpec,
+    pub alternatives: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}")]
+    Place(#[from] PlaceError),
+    #[error("{0}")]
+    Profile(#[from] MetricError),
+    #[error("no route: {0}")]
+    NoRoute(String),
+}
+
+impl PlanError {
+    /// Exit codes: 2 bad input, 3 no route under the constraints.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            PlanError::Place(_) | PlanError::Profile(_) => 2,
+            PlanError::NoRoute(_) => 3,
+        }
+    }
+}
+
+/// A planned answer: the resolved places and the routes, best first.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Plan {
+    pub origin: Place,
+    pub destination: Place,
+    pub routes: Vec<PlannedRoute>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlannedRoute {
+    #[serde(flatten)]
+    pub route: Route,
+    pub main_modes: Vec<String>,
+    /// Distance from the place to the network node where the route starts/ends when no
+    /// road leg connects them (`--modes` without road), as OSRM reports waypoint snapping.
+    pub origin_snap_km: f64,
+    pub destination_snap_km: f64,
+}
+
+struct Candidate {
+    node: u32,
+    km: f64,
+    as_leg: bool,
+}
+
+impl Engine {
+    pub fn profile(&self, spec: &ProfileSpec) -> Result<Profile, PlanError> {
+        Ok(Profile::new(&self.net, spec)?)
+    }
+
+    /// Where a place joins the network under a profile: the nearest nodes of each layer it
+    /// may enter, by road drayage when road is allowed, else by snapping.
+    fn access(&self, metric: &Metric, place: &Place) -> Vec<Candidate> {
+        let p = &metric.profile;
+        let cargo_ok = |m: Mode| {
+            self.params
+                .cargo_modes
+                .get(p.cargo.as_str())
+                .is_none_or(|ms| ms.contains(&m))
+        };
+        let by_road = p.allows(Mode::Road) && cargo_ok(Mode::Road);
+        let layers: Vec<Mode> = if by_road {
+            vec![Mode::Road]
+        } else {
+            Mode::ALL.into_iter().filter(|&m| p.allows(m) && cargo_ok(m)).collect()
+        };
+        let mut out = Vec::new();
+        for layer in layers {
+            let radius = if by_road { self.params.max_access_km } else { SNAP_KM };
+            let dlat = radius / 111.0 + 0.01;
+            let mut near: Vec<(f64, u32)> = Vec::new();
+            for (i, n) in self.net.nodes.iter().enumerate() {
+                if n.mode != layer || (n.lat as f64 - place.lat).abs() > dlat {
+                    continue;
+                }
+                // Sea access is at ports (maritime-network nodes have no country).
+                if layer == Mode::Sea && n.country == 0 {
+                    continue;
+                }
+                if self.net.component_size[self.net.component[i] as usize] < MIN_ACCESS_COMPONENT {
+                    continue;
+                }
+                if !p.country_allowed[n.country as usize] {
+                    continue;
+                }
+                let d = haversine_km(place.lat, place.lon, n.lat as f64, n.lon as f64);
+                if d <= radius {
+                    near.push((d, i as u32));
+                }
+            }
+            near.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for (d, n) in near.into_iter().take(ACCESS_CANDIDATES) {
+                // Under a kilometre the place is at the node: no drayage leg.
+                let km = if d < 1.0 { 0.0 } else { d };
+                out.push(Candidate {
+                    node: n,
+                    km: km * if by_road { self.params.access_detour } else { 1.0 },
+                    as_leg: by_road,
+                });
+            }
+        }
+        out
+    }
+
+    pub fn plan(&self, req: &Request) -> Result<Plan, PlanError> {
+        let origin = self.net.resolve_place(&req.origin)?;
+        let destination = self.net.resolve_place(&req.destination)?;
+        let profile = self.profile(&req.profile)?;
+        let cargo_modes = self.params.cargo_modes.get(profile.cargo.as_str()).cloned().unwrap_or_default();
+        let usable: Vec<Mode> = Mode::ALL.into_iter().filter(|&m| profile.allows(m) && cargo_modes.contains(&m)).collect();
+        if usable.is_empty() {
+            let asked: Vec<&str> = Mode::ALL.into_iter().filter(|&m| profile.allows(m)).map(Mode::as_str).collect();
+            return Err(PlanError::NoRoute(format!(
+                "{} cargo cannot travel by {} (it may use: {}); change --modes or --cargo",
+                profile.cargo.as_str(),
+                asked.join(", "),
+                cargo_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let metric = Metric::new(&self.net, &self.params, profile);
+        let from = self.access(&metric, &origin);
+        let to = self.access(&metric, &destination);
+        for (place, c) in [(&origin, &from), (&destination, &to)] {
+            if c.is_empty() {
+                return Err(PlanError::NoRoute(format!(
+                    "{place} is not within reach of the network for modes {} (road access up to {} km, snapping up to {SNAP_KM} km)",
+                    usable.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(","),
+                    self.params.max_access_km
+                )));
+            }
+        }
+        let ends = |c: &[Candidate]| -> Vec<Endpoint> {
+            c.iter()
+                .map(|c| Endpoint {
+                    node: c.node,
+                    weight: metric.weight_of(&metric.access_cost(c.km)),
+                })
+                .collect()
+        };
+        let (sources, targets) = (ends(&from), ends(&to));
+        let mut dijkstra = Dijkstra::new(self.net.nodes.len());
+        let mut search = |weights: &[u32]| dijkstra.run(&self.graph, weights, &sources, &targets);
+        let explain = |path: &caravan_route::Path| -> PlannedRoute {
+            let f = from.iter().find(|c| c.node == path.source).unwrap();
+            let t = to.iter().find(|c| c.node == path.target).unwrap();
+            let oa = f.as_leg.then(|| Access {
+                label: origin.name.clone(),
+                lat: origin.lat,
+                lon: origin.lon,
+                km: f.km,
+            });
+            let da = t.as_leg.then(|| Access {
+                label: destination.name.clone(),
+                lat: destination.lat,
+                lon: destination.lon,
+                km: t.km,
+            });
+            let mut route = metric.explain(&path.arcs, oa.as_ref(), da.as_ref());
+            if f.as_leg && !origin.country.is_empty() && route.countries.first() != Some(&origin.country) {
+                route.countries.insert(0, origin.country.clone());
+            }
+            if t.as_leg && !destination.country.is_empty() && route.countries.last() != Some(&destination.country) {
+                route.countries.push(destination.country.clone());
+            }
+            PlannedRoute {
+                main_modes: main_modes(&route.legs),
+                route,
+                origin_snap_km: if f.as_leg { 0.0 } else { (f.km * 10.0).round() / 10.0 },
+                destination_snap_km: if t.as_leg { 0.0 } else { (t.km * 10.0).round() / 10.0 },
+            }
+        };
+        let Some(best) = search(&metric.weights) else {
+            return Err(PlanError::NoRoute(self.diagnose(req, &origin, &destination)));
+        };
+        let mut routes = vec![explain(&best)];
+        let wanted = req.alternatives.max(1);
+        if wanted > 1 {
+            // Options carried by another main mode come first; penalty-method corridor
+            // variants fill the remaining places.
+            let mut by_mode = Vec::new();
+            // 1) Routes carried mainly by each other allowed mode.
+            for m in [Mode::Rail, Mode::Sea, Mode::Road, Mode::Air] {
+                if !usable.contains(&m) || routes.iter().any(|r| r.main_modes.first().map(String::as_str) == Some(m.as_str())) {
+                    continue;
+                }
+                let biased: Vec<u32> = metric
+                    .weights
+                    .iter()
+                    .zip(&self.net.arcs)
+                    .map(|(&w, a)| {
+                        if w == INFINITY || a.mode == m || matches!(a.kind, caravan_network::ArcKind::Transfer(_)) {
+                            w
+                        } else if a.mode == Mode::Road {
+                            scale(w, MAIN_MODE_BIAS)
+                        } else {
+                            INFINITY
+                        }
+                    })
+                    .collect();
+                if let Some(p) = search(&biased) {
+                    let r = explain(&p);
+                    if is_distinct(&r, &routes) && is_distinct(&r, &by_mode) {
+                        by_mode.push(r);
+                    }
+                }
+            }
+            by_mode.sort_by(|a, b| a.route.objective_value.total_cmp(&b.route.objective_value));
+            routes.extend(by_mode);
+            routes.truncate(wanted);
+            // 2) Penalty method: discourage arcs already used, look for another corridor.
+            let mut penalised = metric.weights.clone();
+            for _ in 0..wanted + 2 {
+                if routes.len() >= wanted {
+                    break;
+                }
+                for r in &routes {
+                    for &a in &r.route.arcs {
+                        penalised[a as usize] = scale(penalised[a as usize], ALTERNATIVE_PENALTY);
+                    }
+                }
+                if let Some(p) = search(&penalised) {
+                    let r = explain(&p);
+                    if is_distinct(&r, &routes) {
+                        routes.push(r);
+                    }
+                }
+                if routes.len() >= wanted {
+                    break;
+                }
+            }
+            routes.truncate(wanted);
+            routes.sort_by(|a, b| a.route.objective_value.total_cmp(&b.route.objective_value));
+        }
+        Ok(Plan {
+            origin,
+            destination,
+            routes,
+        })
+    }
+
+    /// Says which constraint blocks a route by relaxing each in turn.
+    fn diagnose(&self, req: &Request, origin: &Place, destination: &Place) -> String {
+        let base = format!("no route from {origin} to {destination} under the given constraints");
+        let try_with = |f: &dyn Fn(&mut ProfileSpec)| -> bool {
+            let mut spec = req.profile.clone();
+            f(&mut spec);
+            let Ok(profile) = Profile::new(&self.net, &spec) else { return false };
+            let metric = Metric::new(&self.net, &self.params, profile);
+            let (a, b) = (self.access(&metric, origin), self.access(&metric, destination));
+            let ends = |c: &[Candidate]| c.iter().map(|c| Endpoint { node: c.node, weight: 0 }).collect::<Vec<_>>();
+            Dijkstra::new(self.net.nodes.len())
+                .run(&self.graph, &metric.weights, &ends(&a), &ends(&b))
+                .is_some()
+        };
+        let mut hints = Vec::new();
+        if !(req.profile.avoid_countries.is_empty() && req.profile.only_countries.is_empty())
+            && try_with(&|s| {
+                s.avoid_countries.clear();
+                s.only_countries.clear();
+            })
+        {
+            hints.push("the country restrictions (--avoid-countries/--only-countries) block it");
+        }
+        if !req.profile.avoid_passages.is_empty() && try_with(&|s| s.avoid_passages.clear()) {
+            hints.push("the avoided passages (--avoid-passages) block it");
+        }
+        if !req.profile.modes.is_empty() && try_with(&|s| s.modes.clear()) {
+            hints.push("the allowed modes (--modes) do not connect these places");
+        }
+        if hints.is_empty() {
+            format!("{base}: the places are not connected in the network for this cargo")
+        } else {
+            format!("{base}: {}", hints.join("; "))
+        }
+    }
+}
+
+fn scale(w: u32, f: f64) -> u32 {
+    if w == INFINITY {
+        w
+    } else {
+        ((w as f64) * f).min((INFINITY - 1) as f64) as u32
+    }
+}
+
+/// Different main modes or a different sequence of countries, and not mostly the same arcs.
+fn is_distinct(r: &PlannedRoute, found: &[PlannedRoute]) -> bool {
+    found.iter().all(|f| {
+        let shared: std::collections::HashSet<u32> = f.route.arcs.iter().copied().collect();
+        let overlap = r.route.arcs.iter().filter(|a| shared.contains(a)).count() as f64 / r.route.arcs.len().max(1) as f64;
+        (f.main_modes != r.main_modes || f.route.countries != r.route.countries) && overlap < 0.8
+    })
+}
