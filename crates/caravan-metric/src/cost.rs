@@ -101,7 +101,10 @@ impl<'a> Metric<'a> {
 
     pub fn allowed(&self, a: &Arc) -> bool {
         let p = &self.profile;
-        let (na, nb) = (&self.net.nodes[a.from as usize], &self.net.nodes[a.to as usize]);
+        let (na, nb) = (
+            &self.net.nodes[a.from as usize],
+            &self.net.nodes[a.to as usize],
+        );
         if !p.allows(na.mode) || !p.allows(nb.mode) {
             return false;
         }
@@ -165,8 +168,14 @@ impl<'a> Metric<'a> {
         let gas = self.profile.cargo == Cargo::Gas && a.mode == Mode::Pipeline;
         if !matches!(a.kind, ArcKind::Ferry(_)) {
             let speed = if a.mode == Mode::Rail {
-                let country = self.net.country_code(self.net.nodes[a.from as usize].country);
-                self.params.rail_speed_by_country.get(country).copied().unwrap_or(mp.speed_km_per_day)
+                let country = self
+                    .net
+                    .country_code(self.net.nodes[a.from as usize].country);
+                self.params
+                    .rail_speed_by_country
+                    .get(country)
+                    .copied()
+                    .unwrap_or(mp.speed_km_per_day)
             } else if gas {
                 mp.speed_km_per_day_gas
             } else {
@@ -179,7 +188,21 @@ impl<'a> Metric<'a> {
             Cargo::Gas if gas => km * t * mp.usd_per_tkm_gas,
             _ => km * t * mp.usd_per_tkm,
         };
-        let g = if gas { mp.co2e_g_per_tkm_gas } else { mp.co2e_g_per_tkm };
+        if a.passage != NONE {
+            if let Some(&(h, usd)) = self
+                .params
+                .passages
+                .get(&self.net.passages[a.passage as usize])
+            {
+                c.travel_h += h;
+                c.travel_usd += usd * self.units();
+            }
+        }
+        let g = if gas {
+            mp.co2e_g_per_tkm_gas
+        } else {
+            mp.co2e_g_per_tkm
+        };
         c.co2_kg = t * km * g / 1000.0;
         if a.gauge_change != NONE {
             let gc = &self.net.gauge_changes[a.gauge_change as usize];

@@ -106,7 +106,12 @@ impl Metric<'_> {
         self.arc_cost(&arc)
     }
 
-    pub fn explain(&self, arcs: &[u32], origin: Option<&Access>, destination: Option<&Access>) -> Route {
+    pub fn explain(
+        &self,
+        arcs: &[u32],
+        origin: Option<&Access>,
+        destination: Option<&Access>,
+    ) -> Route {
         let net = self.net;
         let mut legs: Vec<Leg> = Vec::new();
         let mut events = Vec::new();
@@ -120,7 +125,12 @@ impl Metric<'_> {
         let access_leg = |a: &Access, to_node: bool, node: Option<u32>| -> Leg {
             let cost = self.access_cost(a.km);
             let (nlat, nlon) = node
-                .map(|n| (net.nodes[n as usize].lat as f64, net.nodes[n as usize].lon as f64))
+                .map(|n| {
+                    (
+                        net.nodes[n as usize].lat as f64,
+                        net.nodes[n as usize].lon as f64,
+                    )
+                })
                 .unwrap_or((a.lat, a.lon));
             let here = name_at(net, nlat, nlon);
             let (from, to, geometry) = if to_node {
@@ -128,7 +138,9 @@ impl Metric<'_> {
             } else {
                 (here, a.label.clone(), vec![(nlat, nlon), (a.lat, a.lon)])
             };
-            let country = node.map(|n| net.country_code(net.nodes[n as usize].country).to_string()).unwrap_or_default();
+            let country = node
+                .map(|n| net.country_code(net.nodes[n as usize].country).to_string())
+                .unwrap_or_default();
             Leg {
                 mode: Mode::Road,
                 from,
@@ -137,7 +149,11 @@ impl Metric<'_> {
                 duration_h: cost.hours(),
                 cost_usd: cost.usd(),
                 co2_kg: cost.co2_kg,
-                countries: if country.is_empty() { vec![] } else { vec![country] },
+                countries: if country.is_empty() {
+                    vec![]
+                } else {
+                    vec![country]
+                },
                 access: true,
                 geometry,
             }
@@ -182,7 +198,10 @@ impl Metric<'_> {
                     cost_usd: 0.0,
                     lat: mlat,
                     lon: mlon,
-                    detail: format!("{} sailings/week", net.ferries[f as usize].sailings_per_week),
+                    detail: format!(
+                        "{} sailings/week",
+                        net.ferries[f as usize].sailings_per_week
+                    ),
                 });
             }
             if a.gauge_change != NONE {
@@ -206,7 +225,11 @@ impl Metric<'_> {
                     cost_usd: cost.border_usd,
                     lat: mlat,
                     lon: mlon,
-                    detail: format!("{}→{}", net.country_code(na.country), net.country_code(nb.country)),
+                    detail: format!(
+                        "{}→{}",
+                        net.country_code(na.country),
+                        net.country_code(nb.country)
+                    ),
                 });
             }
             let geometry = net.arc_geometry(a);
@@ -262,7 +285,10 @@ impl Metric<'_> {
             legs.push(l);
         }
         if let Some(&last) = arcs.last() {
-            push_country(&mut countries, net.country_code(net.nodes[net.arcs[last as usize].to as usize].country));
+            push_country(
+                &mut countries,
+                net.country_code(net.nodes[net.arcs[last as usize].to as usize].country),
+            );
         }
         if let Some(d) = destination {
             let last = arcs.last().map(|&a| net.arcs[a as usize].to);
@@ -289,7 +315,11 @@ impl Metric<'_> {
         // Totals from unrounded parts.
         let mut totals = Totals::default();
         let all_costs = arcs.iter().map(|&a| self.arc_cost(&net.arcs[a as usize]));
-        let access = origin.iter().chain(destination.iter()).filter(|a| a.km > 0.0).map(|a| self.access_cost(a.km));
+        let access = origin
+            .iter()
+            .chain(destination.iter())
+            .filter(|a| a.km > 0.0)
+            .map(|a| self.access_cost(a.km));
         for c in all_costs.chain(access) {
             totals.duration_h += c.hours();
             totals.cost_usd += c.usd();
@@ -341,10 +371,19 @@ fn country_of(_net: &Network, _a: &Access) -> Option<String> {
 
 /// Modes carrying at least 10% of the distance (access legs excluded), in route order.
 pub fn main_modes(legs: &[Leg]) -> Vec<String> {
-    let total: f64 = legs.iter().filter(|l| !l.access).map(|l| l.distance_km).sum();
+    let total: f64 = legs
+        .iter()
+        .filter(|l| !l.access)
+        .map(|l| l.distance_km)
+        .sum();
     let mut out: Vec<String> = Vec::new();
     for l in legs.iter().filter(|l| !l.access) {
-        let share: f64 = legs.iter().filter(|m| m.mode == l.mode && !m.access).map(|m| m.distance_km).sum::<f64>() / total.max(1e-9);
+        let share: f64 = legs
+            .iter()
+            .filter(|m| m.mode == l.mode && !m.access)
+            .map(|m| m.distance_km)
+            .sum::<f64>()
+            / total.max(1e-9);
         let m = l.mode.as_str().to_string();
         if share >= 0.1 && !out.contains(&m) {
             out.push(m);

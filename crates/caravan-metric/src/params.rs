@@ -32,6 +32,8 @@ pub struct Params {
     pub ferry_wait_h: f64,
     pub access_detour: f64,
     pub max_access_km: f64,
+    /// Canal dwell and toll by searoute passage name: (hours, USD per FEU).
+    pub passages: HashMap<String, (f64, f64)>,
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -66,7 +68,9 @@ impl Params {
                 Some(s) => s,
                 None => get(&format!("{k}.speed_km_per_h"))? * 24.0,
             };
-            let usd_tkm = opt(&format!("{k}.usd_per_tkm_bulk")).or(opt(&format!("{k}.usd_per_tkm"))).unwrap_or(0.0);
+            let usd_tkm = opt(&format!("{k}.usd_per_tkm_bulk"))
+                .or(opt(&format!("{k}.usd_per_tkm")))
+                .unwrap_or(0.0);
             let co2 = get(&format!("{k}.co2e_g_per_tkm"))?;
             let payload = get("cargo.container.payload_t")?;
             let feu_km = opt(&format!("{k}.usd_per_feu_km")).unwrap_or(usd_tkm * payload);
@@ -77,7 +81,9 @@ impl Params {
                     usd_per_feu_km: feu_km,
                     usd_per_tkm: usd_tkm,
                     co2e_g_per_tkm: co2,
-                    speed_km_per_day_gas: opt(&format!("{k}.speed_km_per_h_gas")).map(|s| s * 24.0).unwrap_or(speed),
+                    speed_km_per_day_gas: opt(&format!("{k}.speed_km_per_h_gas"))
+                        .map(|s| s * 24.0)
+                        .unwrap_or(speed),
                     usd_per_tkm_gas: opt(&format!("{k}.usd_per_tkm_gas")).unwrap_or(usd_tkm),
                     co2e_g_per_tkm_gas: opt(&format!("{k}.co2e_g_per_tkm_gas")).unwrap_or(co2),
                 },
@@ -85,11 +91,17 @@ impl Params {
         }
         let mut rail_speed_by_country = HashMap::new();
         if let (Some(groups), Some(speeds)) = (
-            doc.get("mode").and_then(|m| m.get("rail")).and_then(|r| r.get("region_groups")),
-            doc.get("mode").and_then(|m| m.get("rail")).and_then(|r| r.get("speed_by_region")),
+            doc.get("mode")
+                .and_then(|m| m.get("rail"))
+                .and_then(|r| r.get("region_groups")),
+            doc.get("mode")
+                .and_then(|m| m.get("rail"))
+                .and_then(|r| r.get("speed_by_region")),
         ) {
             for (g, members) in groups.as_table().into_iter().flatten() {
-                let (Some(members), Some(speed)) = (members.as_array(), speeds.get(g).and_then(num)) else {
+                let (Some(members), Some(speed)) =
+                    (members.as_array(), speeds.get(g).and_then(num))
+                else {
                     continue;
                 };
                 for c in members.iter().filter_map(|c| c.as_str()) {
@@ -98,21 +110,43 @@ impl Params {
             }
         }
         let mut cargo_modes = HashMap::new();
-        for (name, c) in doc.get("cargo").and_then(|c| c.as_table()).into_iter().flatten() {
+        for (name, c) in doc
+            .get("cargo")
+            .and_then(|c| c.as_table())
+            .into_iter()
+            .flatten()
+        {
             let ms = c
                 .get("modes")
                 .and_then(|m| m.as_array())
-                .map(|a| a.iter().filter_map(|m| m.as_str().and_then(Mode::parse)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|m| m.as_str().and_then(Mode::parse))
+                        .collect()
+                })
                 .unwrap_or_else(|| Mode::ALL.to_vec());
             cargo_modes.insert(name.clone(), ms);
         }
+        let mut passages = HashMap::new();
+        for (name, p) in doc
+            .get("passage")
+            .and_then(|p| p.as_table())
+            .into_iter()
+            .flatten()
+        {
+            let h = p.get("transit_h").and_then(num).unwrap_or(0.0);
+            let u = p.get("usd_per_feu").and_then(num).unwrap_or(0.0);
+            passages.insert(name.clone(), (h, u));
+        }
         Ok(Params {
+            passages,
             modes,
             rail_speed_by_country,
             container_payload_t: get("cargo.container.payload_t")?,
             cargo_modes,
             value_of_time_usd_per_feu_h: get("objective.balanced.value_of_time_usd_per_feu_h")?,
-            carbon_price_usd_per_t: opt("objective.balanced.carbon_price_usd_per_t_co2e").unwrap_or(0.0),
+            carbon_price_usd_per_t: opt("objective.balanced.carbon_price_usd_per_t_co2e")
+                .unwrap_or(0.0),
             ferry_wait_h: opt("mode.ferry.wait_h").unwrap_or(24.0),
             access_detour: get("access.road_detour_factor")?,
             max_access_km: get("access.max_access_km")?,

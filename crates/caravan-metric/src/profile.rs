@@ -98,12 +98,17 @@ impl Profile {
         let objective = Objective::parse(spec.objective.as_deref().unwrap_or("balanced"))?;
         if let Some(t) = spec.tonnes {
             if !(t.is_finite() && t > 0.0) {
-                return Err(unknown("tonnage", &t.to_string(), "a positive number of tonnes"));
+                return Err(unknown(
+                    "tonnage",
+                    &t.to_string(),
+                    "a positive number of tonnes",
+                ));
             }
         }
         let mut modes = 0u8;
         for m in &spec.modes {
-            let mode = Mode::parse(m.trim()).ok_or_else(|| unknown("mode", m, "road, rail, sea, ferry, air, pipeline"))?;
+            let mode = Mode::parse(m.trim())
+                .ok_or_else(|| unknown("mode", m, "road, rail, sea, ferry, air, pipeline"))?;
             modes |= mode.bit();
         }
         if spec.modes.is_empty() {
@@ -122,7 +127,10 @@ impl Profile {
                     return Err(unknown(
                         "country or group",
                         item,
-                        &format!("ISO 3166-1 alpha-2 codes (e.g. RU, KZ, CN) or a group: {}", groups.join(", ")),
+                        &format!(
+                            "ISO 3166-1 alpha-2 codes (e.g. RU, KZ, CN) or a group: {}",
+                            groups.join(", ")
+                        ),
                     ));
                 }
             }

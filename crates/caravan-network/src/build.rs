@@ -1,12 +1,14 @@
 //! Assembles the multimodal network from `data/`: imported layers, overlay services and
 //! the transfer, border and gauge-change attributes that join them.
 
+use crate::crossings::{mark_borders, mark_gauge_changes};
 use crate::geo::haversine_km;
 use crate::io::{field, read_csv};
 use crate::model::*;
-use crate::overlay::{BorderDefault, Num, Overlay};
+use crate::overlay::{Num, Overlay};
 use crate::places::normalize;
 use crate::spatial::SpatialIndex;
+use crate::terminals::add_terminals;
 use crate::NetworkError;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,14 +21,14 @@ const PIPELINE_CIRCUITY: f64 = 1.05;
 const PORT_TO_SEA_KM: f64 = 150.0;
 /// Reach of a terminal's transfer into each layer (km). Ports and ferry terminals sit at
 /// the quay; rail sidings and roads usually within a few km; assumption.
-const TERMINAL_REACH_KM: f64 = 25.0;
+pub(crate) const TERMINAL_REACH_KM: f64 = 25.0;
 /// Cities of at least this population get a rail–road terminal when both layers are near.
-const RAIL_ROAD_CITY_POPULATION: u32 = 100_000;
+pub(crate) const RAIL_ROAD_CITY_POPULATION: u32 = 100_000;
 /// A rail or road node counts as reachable only in a component at least this large, so
 /// terminals never attach to a stray siding.
 const MIN_COMPONENT_NODES: u32 = 200;
 /// How far a named crossing or gauge station may lie from the arc it labels.
-const NAMED_MATCH_KM: f64 = 60.0;
+pub(crate) const NAMED_MATCH_KM: f64 = 60.0;
 
 /// The data directory: `$CARAVAN_DATA`, else the repository's `data/` (the build-time
 /// location), else `./data`.
@@ -53,15 +55,15 @@ pub fn data_dir() -> Result<PathBuf, NetworkError> {
     ))
 }
 
-struct Builder {
-    net: Network,
+pub(crate) struct Builder {
+    pub(crate) net: Network,
     country_ids: HashMap<String, CountryId>,
     link_ids: HashMap<String, u32>,
     passage_ids: HashMap<String, u32>,
 }
 
 impl Builder {
-    fn country(&mut self, code: &str) -> CountryId {
+    pub(crate) fn country(&mut self, code: &str) -> CountryId {
         if code.is_empty() {
             return 0;
         }
@@ -97,7 +99,15 @@ impl Builder {
     }
 
     /// Adds both directions of an undirected edge.
-    fn edge(&mut self, a: u32, b: u32, mode: Mode, kind: ArcKind, km: f64, geometry: u32) -> u32 {
+    pub(crate) fn edge(
+        &mut self,
+        a: u32,
+        b: u32,
+        mode: Mode,
+        kind: ArcKind,
+        km: f64,
+        geometry: u32,
+    ) -> u32 {
         let base = Arc {
             from: a,
             to: b,
@@ -203,13 +213,18 @@ pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network,
 fn read_manifest(dir: &Path) -> Result<SourceStats, NetworkError> {
     let path = dir.join("network/manifest.json");
     let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| NetworkError::format(&path, e.to_string()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| NetworkError::format(&path, e.to_string()))?;
     let layer = |m: &str, k: &str| v["layers"][m][k].clone();
     Ok(SourceStats {
         rail_source_km: layer("rail", "source")["km"].as_f64().unwrap_or(0.0),
         road_source_km: layer("road", "source")["km"].as_f64().unwrap_or(0.0),
-        rail_components_before: layer("rail", "before_repair")["components"].as_u64().unwrap_or(0),
-        road_components_before: layer("road", "before_repair")["components"].as_u64().unwrap_or(0),
+        rail_components_before: layer("rail", "before_repair")["components"]
+            .as_u64()
+            .unwrap_or(0),
+        road_components_before: layer("road", "before_repair")["components"]
+            .as_u64()
+            .unwrap_or(0),
         sea_components_before: 0,
     })
 }
@@ -266,7 +281,14 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
     for r in read_csv(&ep, &["from", "to", "km", "passage", "geometry"])? {
         let (f, t): (u32, u32) = (field(&r, 0, &ep)?, field(&r, 1, &ep)?);
         let g = b.geometry(r.get(4).unwrap_or(""));
-        let first = b.edge(base + f, base + t, Mode::Sea, ArcKind::Line, field(&r, 2, &ep)?, g);
+        let first = b.edge(
+            base + f,
+            base + t,
+            Mode::Sea,
+            ArcKind::Line,
+            field(&r, 2, &ep)?,
+            g,
+        );
         let p = r.get(3).unwrap_or("");
         if !p.is_empty() {
             let next = b.passage_ids.len() as u32;
@@ -282,13 +304,40 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
 
 fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
     let cp = dir.join("places/countries.csv");
-    for r in read_csv(&cp, &["iso2", "iso3", "name", "continent", "population", "area_km2"])? {
+    for r in read_csv(
+        &cp,
+        &[
+            "iso2",
+            "iso3",
+            "name",
+            "continent",
+            "population",
+            "area_km2",
+        ],
+    )? {
         b.country(r.get(0).unwrap_or(""));
     }
     let p = dir.join("places/cities.csv.zst");
-    for r in read_csv(&p, &["geonameid", "name", "alternates", "country", "lat", "lon", "population"])? {
+    for r in read_csv(
+        &p,
+        &[
+            "geonameid",
+            "name",
+            "alternates",
+            "country",
+            "lat",
+            "lon",
+            "population",
+        ],
+    )? {
         let country = b.country(r.get(3).unwrap_or(""));
-        let mut alternates: Vec<String> = r.get(2).unwrap_or("").split('|').map(normalize).filter(|s| !s.is_empty()).collect();
+        let mut alternates: Vec<String> = r
+            .get(2)
+            .unwrap_or("")
+            .split('|')
+            .map(normalize)
+            .filter(|s| !s.is_empty())
+            .collect();
         alternates.sort();
         alternates.dedup();
         b.net.cities.push(City {
@@ -313,7 +362,10 @@ fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
         });
     }
     let p = dir.join("places/airports.csv.zst");
-    for r in read_csv(&p, &["iata", "icao", "name", "city", "country", "lat", "lon"])? {
+    for r in read_csv(
+        &p,
+        &["iata", "icao", "name", "city", "country", "lat", "lon"],
+    )? {
         let country = b.country(r.get(4).unwrap_or(""));
         b.net.airports.push(Airport {
             iata: r.get(0).unwrap_or("").into(),
@@ -339,7 +391,10 @@ fn load_aliases(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
     }
     let path = dir.join("places/aliases.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
-    let f: File = toml::from_str(&text).map_err(|source| NetworkError::Toml { path: path.clone(), source })?;
+    let f: File = toml::from_str(&text).map_err(|source| NetworkError::Toml {
+        path: path.clone(),
+        source,
+    })?;
     for a in f.alias {
         let country = b.country(&a.country);
         let city = b
@@ -347,10 +402,18 @@ fn load_aliases(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
             .cities
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.country == country && (c.name == a.city || normalize(&c.name) == normalize(&a.city)))
+            .filter(|(_, c)| {
+                c.country == country
+                    && (c.name == a.city || normalize(&c.name) == normalize(&a.city))
+            })
             .max_by_key(|(_, c)| c.population)
             .map(|(i, _)| i as u32)
-            .ok_or_else(|| NetworkError::format(&path, format!("alias {}: no city {} in {}", a.name, a.city, a.country)))?;
+            .ok_or_else(|| {
+                NetworkError::format(
+                    &path,
+                    format!("alias {}: no city {} in {}", a.name, a.city, a.country),
+                )
+            })?;
         b.net.aliases.push((normalize(&a.name), city));
     }
     Ok(())
@@ -362,7 +425,14 @@ fn assign_gauges(b: &mut Builder, overlay: &Overlay) {
         .net
         .countries
         .iter()
-        .map(|c| overlay.gauge.country.get(c).map(|g| g.gauge_mm).unwrap_or(overlay.gauge.default.gauge_mm))
+        .map(|c| {
+            overlay
+                .gauge
+                .country
+                .get(c)
+                .map(|g| g.gauge_mm)
+                .unwrap_or(overlay.gauge.default.gauge_mm)
+        })
         .collect();
     for n in b.net.nodes.iter_mut().filter(|n| n.mode == Mode::Rail) {
         if n.gauge_mm == 0 {
@@ -383,7 +453,9 @@ fn layer_components(net: &Network) -> Vec<u32> {
     for i in 0..net.nodes.len() {
         size[uf.find(i as u32) as usize] += 1;
     }
-    (0..net.nodes.len()).map(|i| size[uf.find(i as u32) as usize]).collect()
+    (0..net.nodes.len())
+        .map(|i| size[uf.find(i as u32) as usize])
+        .collect()
 }
 
 impl Arc {
@@ -392,9 +464,13 @@ impl Arc {
     }
 }
 
-fn layer_index(net: &Network, mode: Mode, sizes: Option<&[u32]>) -> SpatialIndex {
+pub(crate) fn layer_index(net: &Network, mode: Mode, sizes: Option<&[u32]>) -> SpatialIndex {
     SpatialIndex::new(net.nodes.iter().enumerate().filter_map(|(i, n)| {
-        (n.mode == mode && sizes.is_none_or(|s| s[i] >= MIN_COMPONENT_NODES)).then_some((i as u32, n.lat as f64, n.lon as f64))
+        (n.mode == mode && sizes.is_none_or(|s| s[i] >= MIN_COMPONENT_NODES)).then_some((
+            i as u32,
+            n.lat as f64,
+            n.lon as f64,
+        ))
     }))
 }
 
@@ -412,15 +488,19 @@ fn add_ports(b: &mut Builder) -> Vec<u32> {
         .max()
         .unwrap_or(0);
     let sea = SpatialIndex::new(b.net.nodes.iter().enumerate().filter_map(|(i, n)| {
-        (n.mode == Mode::Sea && sizes[i] == biggest_sea).then_some((i as u32, n.lat as f64, n.lon as f64))
+        (n.mode == Mode::Sea && sizes[i] == biggest_sea).then_some((
+            i as u32,
+            n.lat as f64,
+            n.lon as f64,
+        ))
     }));
     let mut port_nodes = vec![NONE; b.net.ports.len()];
-    for i in 0..b.net.ports.len() {
+    for (i, slot) in port_nodes.iter_mut().enumerate() {
         let p = b.net.ports[i].clone();
         if let Some((s, km)) = sea.nearest(p.lat as f64, p.lon as f64, PORT_TO_SEA_KM) {
             let n = b.node(Mode::Sea, p.lat as f64, p.lon as f64, p.country);
             b.edge(n, s, Mode::Sea, ArcKind::Line, km, NONE);
-            port_nodes[i] = n;
+            *slot = n;
         }
     }
     port_nodes
@@ -429,7 +509,10 @@ fn add_ports(b: &mut Builder) -> Vec<u32> {
 fn add_ferries(b: &mut Builder, overlay: &Overlay) {
     let mut terminals: Vec<(String, u32, f64, f64)> = Vec::new();
     let mut node_for = |b: &mut Builder, p: &crate::overlay::Point| -> u32 {
-        if let Some(t) = terminals.iter().find(|t| haversine_km(t.2, t.3, p.lat, p.lon) < 5.0) {
+        if let Some(t) = terminals
+            .iter()
+            .find(|t| haversine_km(t.2, t.3, p.lat, p.lon) < 5.0)
+        {
             return t.1;
         }
         let c = b.country(&p.country);
@@ -478,7 +561,10 @@ fn add_pipelines(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError>
             other => {
                 return Err(NetworkError::format(
                     "data/overlay/pipelines.toml",
-                    format!("pipeline {}: unknown commodity '{other}' (crude, products, gas)", p.id),
+                    format!(
+                        "pipeline {}: unknown commodity '{other}' (crude, products, gas)",
+                        p.id
+                    ),
                 ))
             }
         };
@@ -511,363 +597,8 @@ fn add_pipelines(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError>
     Ok(())
 }
 
-fn handling(overlay: &Overlay, kind: TerminalKind) -> Result<(f64, f64, f64), NetworkError> {
-    let h = overlay.terminals.default.get(kind.as_str()).ok_or_else(|| {
-        NetworkError::format(
-            "data/overlay/terminals.toml",
-            format!("missing [default.{}]", kind.as_str()),
-        )
-    })?;
-    Ok((h.hours.get(), num(h.usd_per_feu, 0.0), num(h.usd_per_tonne, 0.0)))
-}
-
-/// Transfer arcs at terminals: curated ones first, then generic rules for every port,
-/// ferry terminal, airport, pipeline end and large city.
-fn add_terminals(b: &mut Builder, overlay: &Overlay, comp: &[u32], ports: &[u32]) -> Result<(), NetworkError> {
-    let road = layer_index(&b.net, Mode::Road, Some(comp));
-    let rail = layer_index(&b.net, Mode::Rail, Some(comp));
-    let sea = SpatialIndex::new(ports.iter().filter(|&&n| n != NONE).map(|&n| (n, b.net.nodes[n as usize].lat as f64, b.net.nodes[n as usize].lon as f64)));
-    let ferry = layer_index(&b.net, Mode::Ferry, None);
-    let index = |m: Mode| match m {
-        Mode::Road => Some(&road),
-        Mode::Rail => Some(&rail),
-        Mode::Sea => Some(&sea),
-        Mode::Ferry => Some(&ferry),
-        _ => None,
-    };
-    // Nodes already served by a curated terminal, so generic rules skip them.
-    let mut served: std::collections::HashSet<u32> = Default::default();
-    let connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
-        let id = b.net.terminals.len() as u32;
-        b.net.terminals.push(t);
-        let mut any = false;
-        for (i, &x) in nodes.iter().enumerate() {
-            for &y in &nodes[i + 1..] {
-                let (mx, my) = (b.net.nodes[x as usize].mode, b.net.nodes[y as usize].mode);
-                if mx == my || !transfer_allowed(mx, my) {
-                    continue;
-                }
-                let km = haversine_km(
-                    b.net.nodes[x as usize].lat as f64,
-                    b.net.nodes[x as usize].lon as f64,
-                    b.net.nodes[y as usize].lat as f64,
-                    b.net.nodes[y as usize].lon as f64,
-                );
-                b.edge(x, y, my, ArcKind::Transfer(id), km, NONE);
-                // `edge` sets the reverse arc's mode to the same value; fix it to the
-                // layer that arc enters.
-                let last = b.net.arcs.len() - 1;
-                b.net.arcs[last].mode = mx;
-                any = true;
-            }
-        }
-        any
-    };
-    for t in &overlay.terminals.terminal {
-        let kind = if t.connects.iter().any(|c| c == "sea") {
-            TerminalKind::Port
-        } else if t.connects.iter().any(|c| c == "ferry") {
-            TerminalKind::Ferry
-        } else {
-            TerminalKind::RailRoad
-        };
-        let (dh, du, dt) = handling(overlay, kind)?;
-        let mut nodes = Vec::new();
-        for c in &t.connects {
-            let Some(m) = Mode::parse(c) else { continue };
-            if let Some((n, _)) = index(m).and_then(|ix| ix.nearest(t.lat, t.lon, TERMINAL_REACH_KM)) {
-                nodes.push(n);
-            }
-        }
-        let country = b.country(&t.country);
-        let term = Terminal {
-            name: t.name.clone(),
-            kind,
-            country,
-            lat: t.lat as f32,
-            lon: t.lon as f32,
-            hours: t.hours.map(Num::get).unwrap_or(dh) as f32,
-            usd_per_feu: t.usd_per_feu.map(Num::get).unwrap_or(du) as f32,
-            usd_per_tonne: dt as f32,
-            curated: true,
-        };
-        if connect(b, term, &nodes) {
-            served.extend(nodes.iter().filter(|&&n| matches!(b.net.nodes[n as usize].mode, Mode::Sea | Mode::Ferry)));
-        }
-    }
-    // Generic port, ferry, airport and pipeline terminals.
-    let mut generic: Vec<(u32, TerminalKind, String)> = Vec::new();
-    for (i, &n) in ports.iter().enumerate() {
-        if n != NONE && !served.contains(&n) {
-            let p = &b.net.ports[i];
-            generic.push((n, TerminalKind::Port, format!("port of {} ({})", p.name, p.locode)));
-        }
-    }
-    for (i, n) in b.net.nodes.iter().enumerate() {
-        let kind = match n.mode {
-            Mode::Ferry => TerminalKind::Ferry,
-            Mode::Air => TerminalKind::Airport,
-            _ => continue,
-        };
-        if !served.contains(&(i as u32)) {
-            generic.push((i as u32, kind, String::new()));
-        }
-    }
-    let pipeline_ends: Vec<u32> = {
-        let mut ends = Vec::new();
-        let arcs = &b.net.arcs;
-        let mut deg: HashMap<u32, u32> = HashMap::new();
-        for a in arcs.iter().filter(|a| a.mode == Mode::Pipeline) {
-            *deg.entry(a.from).or_default() += 1;
-        }
-        for (&n, &d) in &deg {
-            if d == 1 {
-                ends.push(n);
-            }
-        }
-        ends.sort();
-        ends
-    };
-    for n in pipeline_ends {
-        generic.push((n, TerminalKind::Pipeline, String::new()));
-    }
-    for (n, kind, name) in generic {
-        let node = b.net.nodes[n as usize].clone();
-        let (lat, lon) = (node.lat as f64, node.lon as f64);
-        let name = if name.is_empty() {
-            let place = b.net.nearest_city(lat, lon, 60.0).map(|c| b.net.cities[c].name.clone()).unwrap_or_else(|| format!("{lat:.2},{lon:.2}"));
-            match kind {
-                TerminalKind::Ferry => format!("{place} ferry terminal"),
-                TerminalKind::Airport => format!("{place} airport"),
-                TerminalKind::Pipeline => format!("{place} pipeline terminal"),
-                _ => place,
-            }
-        } else {
-            name
-        };
-        let mut nodes = vec![n];
-        let reach = if kind == TerminalKind::Airport { 40.0 } else { TERMINAL_REACH_KM };
-        let layers: &[&SpatialIndex] = match kind {
-            TerminalKind::Airport => &[&road],
-            _ => &[&road, &rail],
-        };
-        for ix in layers {
-            if let Some((m, _)) = ix.nearest(lat, lon, reach) {
-                nodes.push(m);
-            }
-        }
-        let (h, u, ut) = handling(overlay, kind)?;
-        let term = Terminal {
-            name,
-            kind,
-            country: node.country,
-            lat: node.lat,
-            lon: node.lon,
-            hours: h as f32,
-            usd_per_feu: u as f32,
-            usd_per_tonne: ut as f32,
-            curated: false,
-        };
-        connect(b, term, &nodes);
-    }
-    // Rail–road terminals in large cities that no curated terminal serves.
-    let (h, u, ut) = handling(overlay, TerminalKind::RailRoad)?;
-    let curated_rr: Vec<(f64, f64)> = b
-        .net
-        .terminals
-        .iter()
-        .filter(|t| t.curated)
-        .map(|t| (t.lat as f64, t.lon as f64))
-        .collect();
-    let cities: Vec<City> = b.net.cities.iter().filter(|c| c.population >= RAIL_ROAD_CITY_POPULATION).cloned().collect();
-    for c in cities {
-        let (lat, lon) = (c.lat as f64, c.lon as f64);
-        if curated_rr.iter().any(|&(a, o)| haversine_km(a, o, lat, lon) < 15.0) {
-            continue;
-        }
-        let (Some((r, _)), Some((d, _))) = (rail.nearest(lat, lon, 15.0), road.nearest(lat, lon, 15.0)) else {
-            continue;
-        };
-        let term = Terminal {
-            name: format!("{} rail terminal", c.name),
-            kind: TerminalKind::RailRoad,
-            country: c.country,
-            lat: c.lat,
-            lon: c.lon,
-            hours: h as f32,
-            usd_per_feu: u as f32,
-            usd_per_tonne: ut as f32,
-            curated: false,
-        };
-        connect(b, term, &[r, d]);
-    }
-    Ok(())
-}
-
-fn transfer_allowed(a: Mode, b: Mode) -> bool {
-    use Mode::*;
-    let pair = |x, y| (a == x && b == y) || (a == y && b == x);
-    pair(Road, Rail)
-        || pair(Road, Sea)
-        || pair(Road, Ferry)
-        || pair(Road, Air)
-        || pair(Road, Pipeline)
-        || pair(Rail, Sea)
-        || pair(Rail, Ferry)
-        || pair(Rail, Pipeline)
-}
-
-fn num(n: Option<Num>, fallback: f64) -> f64 {
+pub(crate) fn num(n: Option<Num>, fallback: f64) -> f64 {
     n.map(Num::get).unwrap_or(fallback)
-}
-
-/// Border crossings: every road, rail or ferry arc whose ends lie in different countries.
-/// Named crossings override the defaults (by mode, and for crossings inside one customs
-/// union or touching given countries).
-fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError> {
-    let defaults = &overlay.borders.default;
-    let group = |name: &str| -> Vec<String> { overlay.groups.get(name).map(|g| g.members.clone()).unwrap_or_default() };
-    let mut default_ids: HashMap<(Mode, String), u32> = HashMap::new();
-    let mut named_ids: HashMap<usize, u32> = HashMap::new();
-    let named: Vec<(usize, Mode)> = overlay
-        .borders
-        .crossing
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| Mode::parse(&c.mode).map(|m| (i, m)))
-        .collect();
-    for ai in 0..b.net.arcs.len() {
-        let a = &b.net.arcs[ai];
-        let crosses = match a.kind {
-            ArcKind::Line => matches!(a.mode, Mode::Road | Mode::Rail),
-            ArcKind::Ferry(_) => true,
-            _ => false,
-        };
-        if !crosses {
-            continue;
-        }
-        let (na, nb) = (&b.net.nodes[a.from as usize], &b.net.nodes[a.to as usize]);
-        if na.country == nb.country || na.country == 0 || nb.country == 0 {
-            continue;
-        }
-        let (ca, cb) = (b.net.countries[na.country as usize].clone(), b.net.countries[nb.country as usize].clone());
-        let mode = a.mode;
-        let (lat, lon) = ((na.lat + nb.lat) as f64 / 2.0, (na.lon + nb.lon) as f64 / 2.0);
-        let named_hit = named
-            .iter()
-            .filter(|(_, m)| *m == mode)
-            .map(|&(i, _)| (i, &overlay.borders.crossing[i]))
-            .filter(|(_, c)| c.countries.is_empty() || (c.countries.contains(&ca) && c.countries.contains(&cb)))
-            .map(|(i, c)| (i, haversine_km(lat, lon, c.lat, c.lon)))
-            .filter(|&(_, d)| d <= NAMED_MATCH_KM)
-            .min_by(|x, y| x.1.total_cmp(&y.1));
-        let id = if let Some((i, _)) = named_hit {
-            *named_ids.entry(i).or_insert_with(|| {
-                let c = &overlay.borders.crossing[i];
-                b.net.crossings.push(Crossing {
-                    name: c.name.clone(),
-                    mode,
-                    hours: c.hours.get() as f32,
-                    usd_per_feu: num(c.usd_per_feu, 0.0) as f32,
-                    named: true,
-                });
-                (b.net.crossings.len() - 1) as u32
-            })
-        } else {
-            let key_mode = if mode == Mode::Ferry { "ferry" } else { mode.as_str() };
-            let (dkey, d) = pick_default(defaults, key_mode, &ca, &cb, &group).ok_or_else(|| {
-                NetworkError::format("data/overlay/borders.toml", format!("no [default.{key_mode}] (nor [default.road])"))
-            })?;
-            let mut pair = [ca.clone(), cb.clone()];
-            pair.sort();
-            let key = (mode, format!("{}-{}", pair[0], pair[1]));
-            if let Some(&id) = default_ids.get(&key) {
-                id
-            } else {
-                b.net.crossings.push(Crossing {
-                    name: format!("{}–{} border ({})", pair[0], pair[1], dkey),
-                    mode,
-                    hours: d.hours.get() as f32,
-                    usd_per_feu: num(d.usd_per_feu, 0.0) as f32,
-                    named: false,
-                });
-                let id = (b.net.crossings.len() - 1) as u32;
-                default_ids.insert(key, id);
-                id
-            }
-        };
-        b.net.arcs[ai].border = id;
-    }
-    Ok(())
-}
-
-fn pick_default<'a>(
-    defaults: &'a std::collections::BTreeMap<String, BorderDefault>,
-    mode: &str,
-    a: &str,
-    b: &str,
-    group: &dyn Fn(&str) -> Vec<String>,
-) -> Option<(String, &'a BorderDefault)> {
-    // Specific defaults (customs unions, named countries) before the plain one.
-    for (k, d) in defaults.iter().filter(|(k, _)| k.starts_with(&format!("{mode}_"))) {
-        let in_group = d.applies_to.iter().any(|g| {
-            let m = group(g);
-            m.iter().any(|x| x == a) && m.iter().any(|x| x == b)
-        });
-        let touches = d.applies_to_countries.iter().any(|c| c == a || c == b);
-        if in_group || touches {
-            return Some((k.clone(), d));
-        }
-    }
-    defaults
-        .get(mode)
-        .map(|d| (mode.to_string(), d))
-        .or_else(|| defaults.get("road").map(|d| ("road".to_string(), d)))
-}
-
-/// Gauge changes: every rail arc whose ends differ in gauge, named after the nearest
-/// gauge-change station when one is close.
-fn mark_gauge_changes(b: &mut Builder, overlay: &Overlay) {
-    let dc = &overlay.gauge.default_change;
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    for ai in 0..b.net.arcs.len() {
-        let a = &b.net.arcs[ai];
-        if a.mode != Mode::Rail || a.kind != ArcKind::Line {
-            continue;
-        }
-        let (na, nb) = (&b.net.nodes[a.from as usize], &b.net.nodes[a.to as usize]);
-        if na.gauge_mm == nb.gauge_mm {
-            continue;
-        }
-        let (lat, lon) = ((na.lat + nb.lat) as f64 / 2.0, (na.lon + nb.lon) as f64 / 2.0);
-        let station = overlay
-            .gauge
-            .station
-            .iter()
-            .map(|s| (s, haversine_km(lat, lon, s.lat, s.lon)))
-            .filter(|&(_, d)| d <= NAMED_MATCH_KM * 2.0)
-            .min_by(|x, y| x.1.total_cmp(&y.1))
-            .map(|(s, _)| s);
-        let (name, hours, usd, named) = match station {
-            Some(s) => (s.name.clone(), num(s.hours, dc.hours.get()), num(s.usd_per_feu, dc.usd_per_feu.get()), true),
-            None => {
-                let place = b.net.nearest_city(lat, lon, 80.0).map(|c| b.net.cities[c].name.clone()).unwrap_or_else(|| format!("{lat:.2},{lon:.2}"));
-                (format!("{place} gauge change"), dc.hours.get(), dc.usd_per_feu.get(), false)
-            }
-        };
-        let (g1, g2) = (na.gauge_mm, nb.gauge_mm);
-        let key = format!("{name}|{}|{}", g1.min(g2), g1.max(g2));
-        let id = *ids.entry(key).or_insert_with(|| {
-            b.net.gauge_changes.push(GaugeChange {
-                name,
-                hours: hours as f32,
-                usd_per_feu: usd as f32,
-                named,
-            });
-            (b.net.gauge_changes.len() - 1) as u32
-        });
-        b.net.arcs[ai].gauge_change = id;
-    }
 }
 
 /// Weakly connected components over open arcs (planned links closed).
@@ -881,13 +612,13 @@ pub(crate) fn components(net: &Network) -> (Vec<u32>, Vec<u32>) {
     let mut label = vec![NONE; net.nodes.len()];
     let mut sizes = Vec::new();
     let mut comp = vec![0u32; net.nodes.len()];
-    for i in 0..net.nodes.len() {
+    for (i, slot) in comp.iter_mut().enumerate() {
         let r = uf.find(i as u32) as usize;
         if label[r] == NONE {
             label[r] = sizes.len() as u32;
             sizes.push(0);
         }
-        comp[i] = label[r];
+        *slot = label[r];
         sizes[label[r] as usize] += 1;
     }
     (comp, sizes)

@@ -72,7 +72,10 @@ fn read(path: &Path, key: u64) -> Result<Network, String> {
     let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap());
     let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
     if u32_at(8) != CACHE_FORMAT {
-        return Err(format!("cache format {} is stale (want {CACHE_FORMAT})", u32_at(8)));
+        return Err(format!(
+            "cache format {} is stale (want {CACHE_FORMAT})",
+            u32_at(8)
+        ));
     }
     if u64_at(12) != key {
         return Err("data/ changed since the cache was built".into());

@@ -84,7 +84,10 @@ mod tests {
     fn polyline_round_trip_known_value() {
         // The example from Google's polyline documentation.
         let pts = decode_polyline("_p~iF~ps|U_ulLnnqC_mqNvxq`@");
-        assert_eq!(pts, vec![(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]);
+        assert_eq!(
+            pts,
+            vec![(38.5, -120.2), (40.7, -120.95), (43.252, -126.453)]
+        );
     }
 
     #[test]

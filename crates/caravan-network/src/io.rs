@@ -4,14 +4,20 @@ use crate::NetworkError;
 use std::path::Path;
 
 /// Rows of a `.csv.zst` (or plain `.csv`) file as string records, header checked.
-pub fn read_csv(path: &Path, expect_header: &[&str]) -> Result<Vec<csv::StringRecord>, NetworkError> {
+pub fn read_csv(
+    path: &Path,
+    expect_header: &[&str],
+) -> Result<Vec<csv::StringRecord>, NetworkError> {
     let bytes = std::fs::read(path).map_err(|e| NetworkError::io(path, e))?;
     let text = if path.extension().is_some_and(|e| e == "zst") {
-        zstd::decode_all(&bytes[..]).map_err(|e| NetworkError::format(path, format!("zstd: {e}")))?
+        zstd::decode_all(&bytes[..])
+            .map_err(|e| NetworkError::format(path, format!("zstd: {e}")))?
     } else {
         bytes
     };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(&text[..]);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(&text[..]);
     let header = rdr
         .headers()
         .map_err(|e| NetworkError::format(path, e.to_string()))?
@@ -28,8 +34,18 @@ pub fn read_csv(path: &Path, expect_header: &[&str]) -> Result<Vec<csv::StringRe
         .map_err(|e| NetworkError::format(path, e.to_string()))
 }
 
-pub fn field<T: std::str::FromStr>(rec: &csv::StringRecord, i: usize, path: &Path) -> Result<T, NetworkError> {
-    rec.get(i)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| NetworkError::format(path, format!("bad field {i} in row {:?}", rec.position().map(|p| p.line()))))
+pub fn field<T: std::str::FromStr>(
+    rec: &csv::StringRecord,
+    i: usize,
+    path: &Path,
+) -> Result<T, NetworkError> {
+    rec.get(i).and_then(|s| s.parse().ok()).ok_or_else(|| {
+        NetworkError::format(
+            path,
+            format!(
+                "bad field {i} in row {:?}",
+                rec.position().map(|p| p.line())
+            ),
+        )
+    })
 }

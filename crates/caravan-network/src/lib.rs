@@ -8,6 +8,7 @@
 
 mod build;
 mod cache;
+mod crossings;
 mod error;
 pub mod geo;
 mod io;
@@ -16,6 +17,7 @@ pub mod overlay;
 mod places;
 mod report;
 pub mod spatial;
+mod terminals;
 
 pub use build::{build, data_dir};
 pub use cache::{cache_dir, load_or_build, CacheStatus, CACHE_FORMAT};

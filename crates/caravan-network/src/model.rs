@@ -292,7 +292,11 @@ impl Network {
 
     /// Scenario names that open planned links.
     pub fn scenarios(&self) -> Vec<String> {
-        let mut s: Vec<String> = self.links.iter().filter_map(|l| l.scenario.clone()).collect();
+        let mut s: Vec<String> = self
+            .links
+            .iter()
+            .filter_map(|l| l.scenario.clone())
+            .collect();
         s.sort();
         s.dedup();
         s

@@ -33,8 +33,13 @@ pub struct Place {
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum PlaceError {
     #[error("unknown place '{query}'{}", suggest(.candidates))]
-    Unknown { query: String, candidates: Vec<String> },
-    #[error("bad coordinates '{query}': {reason} (use 'lat,lon' in decimal degrees, e.g. 39.47,75.99)")]
+    Unknown {
+        query: String,
+        candidates: Vec<String>,
+    },
+    #[error(
+        "bad coordinates '{query}': {reason} (use 'lat,lon' in decimal degrees, e.g. 39.47,75.99)"
+    )]
     BadCoordinates { query: String, reason: String },
 }
 
@@ -63,7 +68,8 @@ fn parse_coordinates(q: &str) -> Option<Result<(f64, f64), String>> {
     }
     let (Ok(lat), Ok(lon)) = (parts[0].parse::<f64>(), parts[1].parse::<f64>()) else {
         // Looks like coordinates only if both sides are numeric-ish.
-        let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+eE".contains(c));
+        let numeric =
+            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+eE".contains(c));
         return (numeric(parts[0]) || numeric(parts[1])).then(|| Err("not a number".into()));
     };
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
@@ -87,14 +93,20 @@ impl Network {
                 query: q.into(),
                 name: format!("{lat:.4},{lon:.4}"),
                 kind: PlaceKind::Coordinates,
-                country: self.nearest_city(lat, lon, 50.0).map(|c| self.country_code(self.cities[c].country).to_string()).unwrap_or_default(),
+                country: self
+                    .nearest_city(lat, lon, 50.0)
+                    .map(|c| self.country_code(self.cities[c].country).to_string())
+                    .unwrap_or_default(),
                 lat,
                 lon,
                 note: None,
                 index: NONE,
             });
         }
-        if q.len() == 5 && q.chars().all(|c| c.is_ascii_alphanumeric()) && q.chars().take(2).all(|c| c.is_ascii_uppercase()) {
+        if q.len() == 5
+            && q.chars().all(|c| c.is_ascii_alphanumeric())
+            && q.chars().take(2).all(|c| c.is_ascii_uppercase())
+        {
             if let Some((i, p)) = self.ports.iter().enumerate().find(|(_, p)| p.locode == q) {
                 return Ok(Place {
                     query: q.into(),
@@ -124,7 +136,11 @@ impl Network {
         }
         // "Brest, BY" or "Brest BY": an optional country qualifier.
         let (name_part, want_country) = match q.rsplit_once([',', ' ']) {
-            Some((n, c)) if c.trim().len() == 2 && self.country_id(c.trim()).is_some() && !n.trim().is_empty() => {
+            Some((n, c))
+                if c.trim().len() == 2
+                    && self.country_id(c.trim()).is_some()
+                    && !n.trim().is_empty() =>
+            {
                 (n.trim(), self.country_id(c.trim()))
             }
             _ => (q, None),
@@ -137,7 +153,11 @@ impl Network {
             });
         }
         let in_country = |c: &crate::City| want_country.is_none_or(|w| w == c.country);
-        if let Some(&(_, i)) = self.aliases.iter().find(|(a, i)| *a == key && in_country(&self.cities[*i as usize])) {
+        if let Some(&(_, i)) = self
+            .aliases
+            .iter()
+            .find(|(a, i)| *a == key && in_country(&self.cities[*i as usize]))
+        {
             let c = &self.cities[i as usize];
             return Ok(Place {
                 query: q.into(),
@@ -157,7 +177,9 @@ impl Network {
             .collect();
         let matches = if primary.is_empty() {
             (0..self.cities.len())
-                .filter(|&i| in_country(&self.cities[i]) && self.cities[i].alternates.iter().any(|a| *a == key))
+                .filter(|&i| {
+                    in_country(&self.cities[i]) && self.cities[i].alternates.contains(&key)
+                })
                 .collect()
         } else {
             primary

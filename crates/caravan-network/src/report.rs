@@ -37,7 +37,16 @@ impl Network {
     pub fn report(&self) -> NetworkReport {
         let mut modes: BTreeMap<String, LayerStats> = Mode::ALL
             .iter()
-            .map(|m| (m.as_str().to_string(), LayerStats { nodes: 0, arcs: 0, km: 0.0 }))
+            .map(|m| {
+                (
+                    m.as_str().to_string(),
+                    LayerStats {
+                        nodes: 0,
+                        arcs: 0,
+                        km: 0.0,
+                    },
+                )
+            })
             .collect();
         for n in &self.nodes {
             modes.get_mut(n.mode.as_str()).unwrap().nodes += 1;
@@ -56,7 +65,12 @@ impl Network {
             s.km = s.km.round();
         }
         let largest = self.component_size.iter().copied().max().unwrap_or(0);
-        let mut countries: Vec<u16> = self.nodes.iter().map(|n| n.country).filter(|&c| c != 0).collect();
+        let mut countries: Vec<u16> = self
+            .nodes
+            .iter()
+            .map(|n| n.country)
+            .filter(|&c| c != 0)
+            .collect();
         countries.sort();
         countries.dedup();
         let sea_before = {
@@ -76,9 +90,12 @@ impl Network {
             modes,
             transfers,
             components: Components {
-                before_repair: self.source.rail_components_before + self.source.road_components_before + sea_before,
+                before_repair: self.source.rail_components_before
+                    + self.source.road_components_before
+                    + sea_before,
                 after_repair: self.component_size.len() as u64,
-                largest_share: (largest as f64 / self.nodes.len().max(1) as f64 * 1e4).round() / 1e4,
+                largest_share: (largest as f64 / self.nodes.len().max(1) as f64 * 1e4).round()
+                    / 1e4,
             },
             countries: countries.len(),
             places: self.cities.len() + self.ports.len() + self.airports.len(),

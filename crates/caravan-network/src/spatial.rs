@@ -33,7 +33,9 @@ impl SpatialIndex {
         if self.ids.is_empty() {
             return None;
         }
-        let n = self.tree.nearest_one::<SquaredEuclidean>(&unit_xyz(lat, lon));
+        let n = self
+            .tree
+            .nearest_one::<SquaredEuclidean>(&unit_xyz(lat, lon));
         let km = km_for_chord2(n.distance);
         (km <= max_km).then(|| (self.ids[n.item as usize], km))
     }

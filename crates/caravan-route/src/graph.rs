@@ -47,6 +47,9 @@ impl Graph {
             self.first_out[node as usize] as usize,
             self.first_out[node as usize + 1] as usize,
         );
-        self.head[a..b].iter().copied().zip(self.arc[a..b].iter().copied())
+        self.head[a..b]
+            .iter()
+            .copied()
+            .zip(self.arc[a..b].iter().copied())
     }
 }

@@ -29,7 +29,11 @@ impl Engine {
         Self::load_from(&data, &default_cache_dir(), progress)
     }
 
-    pub fn load_from(data: &Path, cache: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Engine, EngineError> {
+    pub fn load_from(
+        data: &Path,
+        cache: &Path,
+        progress: &mut dyn FnMut(&str, f64),
+    ) -> Result<Engine, EngineError> {
         let (net, status) = caravan_network::load_or_build(data, cache, progress)?;
         let params = Params::load(&data.join("params.toml"))?;
         let pairs: Vec<(u32, u32)> = net.arcs.iter().map(|a| (a.from, a.to)).collect();

@@ -6,4 +6,4 @@ pub mod output;
 pub mod plan;
 
 pub use engine::Engine;
-pub use plan::{PlanError, Request};
+pub use plan::{Plan, PlanError, Request};

@@ -2,15 +2,19 @@
 
 use anyhow::Result;
 use caravan::output;
-use caravan::{Engine, PlanError, Request};
+use caravan::{Engine, Request};
 use caravan_metric::ProfileSpec;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "caravan", version, about = "Multimodal freight routing and corridor analysis across Eurasia",
-    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md.")]
+#[command(
+    name = "caravan",
+    version,
+    about = "Multimodal freight routing and corridor analysis across Eurasia",
+    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,6 +28,7 @@ enum Format {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Freight options between two places (city name, 'lat,lon', UN/LOCODE or IATA code).
     Route {
@@ -77,7 +82,12 @@ struct ProfileArgs {
 
 impl ProfileArgs {
     fn spec(&self) -> ProfileSpec {
-        let clean = |v: &[String]| v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let clean = |v: &[String]| {
+            v.iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
         ProfileSpec {
             cargo: Some(self.cargo.clone()),
             tonnes: self.tonnes,
@@ -95,8 +105,10 @@ fn load_engine() -> Result<Engine> {
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(100);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} building network {bar:30} {percent}% {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} building network {bar:30} {percent}% {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     } else {
@@ -107,7 +119,9 @@ fn load_engine() -> Result<Engine> {
         if !started {
             started = true;
             if bar.is_hidden() {
-                eprintln!("caravan: building the network from data/ (first run; cached afterwards)");
+                eprintln!(
+                    "caravan: building the network from data/ (first run; cached afterwards)"
+                );
             }
         }
         bar.set_message(step.to_string());
@@ -179,6 +193,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-#[allow(dead_code)]
-fn _assert_error_type(_: PlanError) {}

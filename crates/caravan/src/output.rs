@@ -13,7 +13,11 @@ pub fn plan_geojson(plan: &Plan) -> Value {
     let mut features = Vec::new();
     for (i, r) in plan.routes.iter().enumerate() {
         for (j, leg) in r.route.legs.iter().enumerate() {
-            let coords: Vec<[f64; 2]> = leg.geometry.iter().map(|&(lat, lon)| [round6(lon), round6(lat)]).collect();
+            let coords: Vec<[f64; 2]> = leg
+                .geometry
+                .iter()
+                .map(|&(lat, lon)| [round6(lon), round6(lat)])
+                .collect();
             features.push(json!({
                 "type": "Feature",
                 "geometry": {"type": "LineString", "coordinates": coords},
@@ -64,7 +68,11 @@ pub fn plan_table(plan: &Plan) -> String {
             let _ = writeln!(
                 s,
                 "  {:<9} {:<24} {:<24} {:>8.0} {:>8.1} {:>7.2} {:>8.0} {:>9.1}",
-                if l.access { format!("{} *", l.mode) } else { l.mode.to_string() },
+                if l.access {
+                    format!("{} *", l.mode)
+                } else {
+                    l.mode.to_string()
+                },
                 clip(&l.from, 24),
                 clip(&l.to, 24),
                 l.distance_km,
@@ -101,8 +109,15 @@ pub fn plan_table(plan: &Plan) -> String {
             );
         }
     }
-    if plan.routes.iter().any(|r| r.route.legs.iter().any(|l| l.access)) {
-        let _ = writeln!(s, "\n* first/last-mile road drayage between the place and the network");
+    if plan
+        .routes
+        .iter()
+        .any(|r| r.route.legs.iter().any(|l| l.access))
+    {
+        let _ = writeln!(
+            s,
+            "\n* first/last-mile road drayage between the place and the network"
+        );
     }
     s
 }
@@ -117,7 +132,11 @@ fn clip(s: &str, n: usize) -> String {
 
 pub fn report_table(r: &NetworkReport) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{:<10} {:>10} {:>10} {:>12}", "mode", "nodes", "arcs", "km");
+    let _ = writeln!(
+        s,
+        "{:<10} {:>10} {:>10} {:>12}",
+        "mode", "nodes", "arcs", "km"
+    );
     for (m, l) in &r.modes {
         let _ = writeln!(s, "{:<10} {:>10} {:>10} {:>12.0}", m, l.nodes, l.arcs, l.km);
     }
@@ -131,7 +150,12 @@ pub fn report_table(r: &NetworkReport) -> String {
     );
     for (m, km) in &r.source_km {
         let have = r.modes.get(m).map(|l| l.km).unwrap_or(0.0);
-        let _ = writeln!(s, "{m}: {:.0} km in source, {:.1}% kept", km, have / km.max(1.0) * 100.0);
+        let _ = writeln!(
+            s,
+            "{m}: {:.0} km in source, {:.1}% kept",
+            km,
+            have / km.max(1.0) * 100.0
+        );
     }
     let _ = writeln!(s, "countries: {}   places: {}", r.countries, r.places);
     s

@@ -89,11 +89,18 @@ impl Engine {
         let layers: Vec<Mode> = if by_road {
             vec![Mode::Road]
         } else {
-            Mode::ALL.into_iter().filter(|&m| p.allows(m) && cargo_ok(m)).collect()
+            Mode::ALL
+                .into_iter()
+                .filter(|&m| p.allows(m) && cargo_ok(m))
+                .collect()
         };
         let mut out = Vec::new();
         for layer in layers {
-            let radius = if by_road { self.params.max_access_km } else { SNAP_KM };
+            let radius = if by_road {
+                self.params.max_access_km
+            } else {
+                SNAP_KM
+            };
             let dlat = radius / 111.0 + 0.01;
             let mut near: Vec<(f64, u32)> = Vec::new();
             for (i, n) in self.net.nodes.iter().enumerate() {
@@ -121,7 +128,12 @@ impl Engine {
                 let km = if d < 1.0 { 0.0 } else { d };
                 out.push(Candidate {
                     node: n,
-                    km: km * if by_road { self.params.access_detour } else { 1.0 },
+                    km: km
+                        * if by_road {
+                            self.params.access_detour
+                        } else {
+                            1.0
+                        },
                     as_leg: by_road,
                 });
             }
@@ -133,15 +145,31 @@ impl Engine {
         let origin = self.net.resolve_place(&req.origin)?;
         let destination = self.net.resolve_place(&req.destination)?;
         let profile = self.profile(&req.profile)?;
-        let cargo_modes = self.params.cargo_modes.get(profile.cargo.as_str()).cloned().unwrap_or_default();
-        let usable: Vec<Mode> = Mode::ALL.into_iter().filter(|&m| profile.allows(m) && cargo_modes.contains(&m)).collect();
+        let cargo_modes = self
+            .params
+            .cargo_modes
+            .get(profile.cargo.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let usable: Vec<Mode> = Mode::ALL
+            .into_iter()
+            .filter(|&m| profile.allows(m) && cargo_modes.contains(&m))
+            .collect();
         if usable.is_empty() {
-            let asked: Vec<&str> = Mode::ALL.into_iter().filter(|&m| profile.allows(m)).map(Mode::as_str).collect();
+            let asked: Vec<&str> = Mode::ALL
+                .into_iter()
+                .filter(|&m| profile.allows(m))
+                .map(Mode::as_str)
+                .collect();
             return Err(PlanError::NoRoute(format!(
                 "{} cargo cannot travel by {} (it may use: {}); change --modes or --cargo",
                 profile.cargo.as_str(),
                 asked.join(", "),
-                cargo_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+                cargo_modes
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         let metric = Metric::new(&self.net, &self.params, profile);
@@ -183,21 +211,39 @@ impl Engine {
                 km: t.km,
             });
             let mut route = metric.explain(&path.arcs, oa.as_ref(), da.as_ref());
-            if f.as_leg && !origin.country.is_empty() && route.countries.first() != Some(&origin.country) {
+            if f.as_leg
+                && !origin.country.is_empty()
+                && route.countries.first() != Some(&origin.country)
+            {
                 route.countries.insert(0, origin.country.clone());
             }
-            if t.as_leg && !destination.country.is_empty() && route.countries.last() != Some(&destination.country) {
+            if t.as_leg
+                && !destination.country.is_empty()
+                && route.countries.last() != Some(&destination.country)
+            {
                 route.countries.push(destination.country.clone());
             }
             PlannedRoute {
                 main_modes: main_modes(&route.legs),
                 route,
-                origin_snap_km: if f.as_leg { 0.0 } else { (f.km * 10.0).round() / 10.0 },
-                destination_snap_km: if t.as_leg { 0.0 } else { (t.km * 10.0).round() / 10.0 },
+                origin_snap_km: if f.as_leg {
+                    0.0
+                } else {
+                    (f.km * 10.0).round() / 10.0
+                },
+                destination_snap_km: if t.as_leg {
+                    0.0
+                } else {
+                    (t.km * 10.0).round() / 10.0
+                },
             }
         };
         let Some(best) = search(&metric.weights) else {
-            return Err(PlanError::NoRoute(self.diagnose(req, &origin, &destination)));
+            return Err(PlanError::NoRoute(self.diagnose(
+                req,
+                &origin,
+                &destination,
+            )));
         };
         let mut routes = vec![explain(&best)];
         let wanted = req.alternatives.max(1);
@@ -207,7 +253,11 @@ impl Engine {
             let mut by_mode = Vec::new();
             // 1) Routes carried mainly by each other allowed mode.
             for m in [Mode::Rail, Mode::Sea, Mode::Road, Mode::Air] {
-                if !usable.contains(&m) || routes.iter().any(|r| r.main_modes.first().map(String::as_str) == Some(m.as_str())) {
+                if !usable.contains(&m)
+                    || routes
+                        .iter()
+                        .any(|r| r.main_modes.first().map(String::as_str) == Some(m.as_str()))
+                {
                     continue;
                 }
                 let biased: Vec<u32> = metric
@@ -215,7 +265,10 @@ impl Engine {
                     .iter()
                     .zip(&self.net.arcs)
                     .map(|(&w, a)| {
-                        if w == INFINITY || a.mode == m || matches!(a.kind, caravan_network::ArcKind::Transfer(_)) {
+                        if w == INFINITY
+                            || a.mode == m
+                            || matches!(a.kind, caravan_network::ArcKind::Transfer(_))
+                        {
                             w
                         } else if a.mode == Mode::Road {
                             scale(w, MAIN_MODE_BIAS)
@@ -271,10 +324,22 @@ impl Engine {
         let try_with = |f: &dyn Fn(&mut ProfileSpec)| -> bool {
             let mut spec = req.profile.clone();
             f(&mut spec);
-            let Ok(profile) = Profile::new(&self.net, &spec) else { return false };
+            let Ok(profile) = Profile::new(&self.net, &spec) else {
+                return false;
+            };
             let metric = Metric::new(&self.net, &self.params, profile);
-            let (a, b) = (self.access(&metric, origin), self.access(&metric, destination));
-            let ends = |c: &[Candidate]| c.iter().map(|c| Endpoint { node: c.node, weight: 0 }).collect::<Vec<_>>();
+            let (a, b) = (
+                self.access(&metric, origin),
+                self.access(&metric, destination),
+            );
+            let ends = |c: &[Candidate]| {
+                c.iter()
+                    .map(|c| Endpoint {
+                        node: c.node,
+                        weight: 0,
+                    })
+                    .collect::<Vec<_>>()
+            };
             Dijkstra::new(self.net.nodes.len())
                 .run(&self.graph, &metric.weights, &ends(&a), &ends(&b))
                 .is_some()
@@ -314,7 +379,8 @@ fn scale(w: u32, f: f64) -> u32 {
 fn is_distinct(r: &PlannedRoute, found: &[PlannedRoute]) -> bool {
     found.iter().all(|f| {
         let shared: std::collections::HashSet<u32> = f.route.arcs.iter().copied().collect();
-        let overlap = r.route.arcs.iter().filter(|a| shared.contains(a)).count() as f64 / r.route.arcs.len().max(1) as f64;
+        let overlap = r.route.arcs.iter().filter(|a| shared.contains(a)).count() as f64
+            / r.route.arcs.len().max(1) as f64;
         (f.main_modes != r.main_modes || f.route.countries != r.route.countries) && overlap < 0.8
     })
 }

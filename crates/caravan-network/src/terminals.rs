@@ -1,0 +1,264 @@
+//! Terminals: where containers change layer. Curated terminals first, then generic rules
+//! for every port, ferry terminal, airport, pipeline end and large city.
+
+use crate::build::{layer_index, num, Builder, RAIL_ROAD_CITY_POPULATION, TERMINAL_REACH_KM};
+use crate::geo::haversine_km;
+use crate::model::*;
+use crate::overlay::{Num, Overlay};
+use crate::spatial::SpatialIndex;
+use crate::NetworkError;
+use std::collections::HashMap;
+
+fn handling(overlay: &Overlay, kind: TerminalKind) -> Result<(f64, f64, f64), NetworkError> {
+    let h = overlay
+        .terminals
+        .default
+        .get(kind.as_str())
+        .ok_or_else(|| {
+            NetworkError::format(
+                "data/overlay/terminals.toml",
+                format!("missing [default.{}]", kind.as_str()),
+            )
+        })?;
+    Ok((
+        h.hours.get(),
+        num(h.usd_per_feu, 0.0),
+        num(h.usd_per_tonne, 0.0),
+    ))
+}
+
+/// Transfer arcs at terminals: curated ones first, then generic rules for every port,
+/// ferry terminal, airport, pipeline end and large city.
+pub(crate) fn add_terminals(
+    b: &mut Builder,
+    overlay: &Overlay,
+    comp: &[u32],
+    ports: &[u32],
+) -> Result<(), NetworkError> {
+    let road = layer_index(&b.net, Mode::Road, Some(comp));
+    let rail = layer_index(&b.net, Mode::Rail, Some(comp));
+    let sea = SpatialIndex::new(ports.iter().filter(|&&n| n != NONE).map(|&n| {
+        (
+            n,
+            b.net.nodes[n as usize].lat as f64,
+            b.net.nodes[n as usize].lon as f64,
+        )
+    }));
+    let ferry = layer_index(&b.net, Mode::Ferry, None);
+    let index = |m: Mode| match m {
+        Mode::Road => Some(&road),
+        Mode::Rail => Some(&rail),
+        Mode::Sea => Some(&sea),
+        Mode::Ferry => Some(&ferry),
+        _ => None,
+    };
+    // Nodes already served by a curated terminal, so generic rules skip them.
+    let mut served: std::collections::HashSet<u32> = Default::default();
+    let connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
+        let id = b.net.terminals.len() as u32;
+        b.net.terminals.push(t);
+        let mut any = false;
+        for (i, &x) in nodes.iter().enumerate() {
+            for &y in &nodes[i + 1..] {
+                let (mx, my) = (b.net.nodes[x as usize].mode, b.net.nodes[y as usize].mode);
+                if mx == my || !transfer_allowed(mx, my) {
+                    continue;
+                }
+                let km = haversine_km(
+                    b.net.nodes[x as usize].lat as f64,
+                    b.net.nodes[x as usize].lon as f64,
+                    b.net.nodes[y as usize].lat as f64,
+                    b.net.nodes[y as usize].lon as f64,
+                );
+                b.edge(x, y, my, ArcKind::Transfer(id), km, NONE);
+                // `edge` sets the reverse arc's mode to the same value; fix it to the
+                // layer that arc enters.
+                let last = b.net.arcs.len() - 1;
+                b.net.arcs[last].mode = mx;
+                any = true;
+            }
+        }
+        any
+    };
+    for t in &overlay.terminals.terminal {
+        let kind = if t.connects.iter().any(|c| c == "sea") {
+            TerminalKind::Port
+        } else if t.connects.iter().any(|c| c == "ferry") {
+            TerminalKind::Ferry
+        } else {
+            TerminalKind::RailRoad
+        };
+        let (dh, du, dt) = handling(overlay, kind)?;
+        let mut nodes = Vec::new();
+        for c in &t.connects {
+            let Some(m) = Mode::parse(c) else { continue };
+            if let Some((n, _)) =
+                index(m).and_then(|ix| ix.nearest(t.lat, t.lon, TERMINAL_REACH_KM))
+            {
+                nodes.push(n);
+            }
+        }
+        let country = b.country(&t.country);
+        let term = Terminal {
+            name: t.name.clone(),
+            kind,
+            country,
+            lat: t.lat as f32,
+            lon: t.lon as f32,
+            hours: t.hours.map(Num::get).unwrap_or(dh) as f32,
+            usd_per_feu: t.usd_per_feu.map(Num::get).unwrap_or(du) as f32,
+            usd_per_tonne: dt as f32,
+            curated: true,
+        };
+        if connect(b, term, &nodes) {
+            served.extend(
+                nodes
+                    .iter()
+                    .filter(|&&n| matches!(b.net.nodes[n as usize].mode, Mode::Sea | Mode::Ferry)),
+            );
+        }
+    }
+    // Generic port, ferry, airport and pipeline terminals.
+    let mut generic: Vec<(u32, TerminalKind, String)> = Vec::new();
+    for (i, &n) in ports.iter().enumerate() {
+        if n != NONE && !served.contains(&n) {
+            let p = &b.net.ports[i];
+            generic.push((
+                n,
+                TerminalKind::Port,
+                format!("port of {} ({})", p.name, p.locode),
+            ));
+        }
+    }
+    for (i, n) in b.net.nodes.iter().enumerate() {
+        let kind = match n.mode {
+            Mode::Ferry => TerminalKind::Ferry,
+            Mode::Air => TerminalKind::Airport,
+            _ => continue,
+        };
+        if !served.contains(&(i as u32)) {
+            generic.push((i as u32, kind, String::new()));
+        }
+    }
+    let pipeline_ends: Vec<u32> = {
+        let mut ends = Vec::new();
+        let arcs = &b.net.arcs;
+        let mut deg: HashMap<u32, u32> = HashMap::new();
+        for a in arcs.iter().filter(|a| a.mode == Mode::Pipeline) {
+            *deg.entry(a.from).or_default() += 1;
+        }
+        for (&n, &d) in &deg {
+            if d == 1 {
+                ends.push(n);
+            }
+        }
+        ends.sort();
+        ends
+    };
+    for n in pipeline_ends {
+        generic.push((n, TerminalKind::Pipeline, String::new()));
+    }
+    for (n, kind, name) in generic {
+        let node = b.net.nodes[n as usize].clone();
+        let (lat, lon) = (node.lat as f64, node.lon as f64);
+        let name = if name.is_empty() {
+            let place = b
+                .net
+                .nearest_city(lat, lon, 60.0)
+                .map(|c| b.net.cities[c].name.clone())
+                .unwrap_or_else(|| format!("{lat:.2},{lon:.2}"));
+            match kind {
+                TerminalKind::Ferry => format!("{place} ferry terminal"),
+                TerminalKind::Airport => format!("{place} airport"),
+                TerminalKind::Pipeline => format!("{place} pipeline terminal"),
+                _ => place,
+            }
+        } else {
+            name
+        };
+        let mut nodes = vec![n];
+        let reach = if kind == TerminalKind::Airport {
+            40.0
+        } else {
+            TERMINAL_REACH_KM
+        };
+        let layers: &[&SpatialIndex] = match kind {
+            TerminalKind::Airport => &[&road],
+            _ => &[&road, &rail],
+        };
+        for ix in layers {
+            if let Some((m, _)) = ix.nearest(lat, lon, reach) {
+                nodes.push(m);
+            }
+        }
+        let (h, u, ut) = handling(overlay, kind)?;
+        let term = Terminal {
+            name,
+            kind,
+            country: node.country,
+            lat: node.lat,
+            lon: node.lon,
+            hours: h as f32,
+            usd_per_feu: u as f32,
+            usd_per_tonne: ut as f32,
+            curated: false,
+        };
+        connect(b, term, &nodes);
+    }
+    // Rail–road terminals in large cities that no curated terminal serves.
+    let (h, u, ut) = handling(overlay, TerminalKind::RailRoad)?;
+    let curated_rr: Vec<(f64, f64)> = b
+        .net
+        .terminals
+        .iter()
+        .filter(|t| t.curated)
+        .map(|t| (t.lat as f64, t.lon as f64))
+        .collect();
+    let cities: Vec<City> = b
+        .net
+        .cities
+        .iter()
+        .filter(|c| c.population >= RAIL_ROAD_CITY_POPULATION)
+        .cloned()
+        .collect();
+    for c in cities {
+        let (lat, lon) = (c.lat as f64, c.lon as f64);
+        if curated_rr
+            .iter()
+            .any(|&(a, o)| haversine_km(a, o, lat, lon) < 15.0)
+        {
+            continue;
+        }
+        let (Some((r, _)), Some((d, _))) =
+            (rail.nearest(lat, lon, 15.0), road.nearest(lat, lon, 15.0))
+        else {
+            continue;
+        };
+        let term = Terminal {
+            name: format!("{} rail terminal", c.name),
+            kind: TerminalKind::RailRoad,
+            country: c.country,
+            lat: c.lat,
+            lon: c.lon,
+            hours: h as f32,
+            usd_per_feu: u as f32,
+            usd_per_tonne: ut as f32,
+            curated: false,
+        };
+        connect(b, term, &[r, d]);
+    }
+    Ok(())
+}
+
+fn transfer_allowed(a: Mode, b: Mode) -> bool {
+    use Mode::*;
+    let pair = |x, y| (a == x && b == y) || (a == y && b == x);
+    pair(Road, Rail)
+        || pair(Road, Sea)
+        || pair(Road, Ferry)
+        || pair(Road, Air)
+        || pair(Road, Pipeline)
+        || pair(Rail, Sea)
+        || pair(Rail, Ferry)
+        || pair(Rail, Pipeline)
+}
