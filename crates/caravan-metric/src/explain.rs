@@ -66,6 +66,23 @@ pub struct Route {
     pub arcs: Vec<u32>,
 }
 
+impl Leg {
+    fn start(mode: Mode, from: String) -> Leg {
+        Leg {
+            mode,
+            from,
+            to: String::new(),
+            distance_km: 0.0,
+            duration_h: 0.0,
+            cost_usd: 0.0,
+            co2_kg: 0.0,
+            countries: vec![],
+            access: false,
+            geometry: vec![],
+        }
+    }
+}
+
 fn round(x: f64, d: i32) -> f64 {
     let f = 10f64.powi(d);
     (x * f).round() / f
@@ -233,38 +250,11 @@ impl Metric<'_> {
                 });
             }
             let geometry = net.arc_geometry(a);
-            let leg = open_leg.get_or_insert_with(|| Leg {
-                mode: a.mode,
-                from: name_at(net, mlat, mlon),
-                to: String::new(),
-                distance_km: 0.0,
-                duration_h: 0.0,
-                cost_usd: 0.0,
-                co2_kg: 0.0,
-                countries: vec![],
-                access: false,
-                geometry: vec![],
-            });
-            if leg.mode != a.mode {
-                // Modes changed without a transfer (should not happen); start a new leg.
-                let done = std::mem::replace(
-                    leg,
-                    Leg {
-                        mode: a.mode,
-                        from: name_at(net, mlat, mlon),
-                        to: String::new(),
-                        distance_km: 0.0,
-                        duration_h: 0.0,
-                        cost_usd: 0.0,
-                        co2_kg: 0.0,
-                        countries: vec![],
-                        access: false,
-                        geometry: vec![],
-                    },
-                );
-                legs.push(done);
+            if open_leg.as_ref().is_some_and(|l| l.mode != a.mode) {
+                // Modes changed without a transfer (not expected); close the leg.
+                legs.extend(open_leg.take());
             }
-            let leg = open_leg.as_mut().unwrap();
+            let leg = open_leg.get_or_insert_with(|| Leg::start(a.mode, name_at(net, mlat, mlon)));
             // Leg time is movement (and ferry waits); border/gauge dwell are events.
             leg.distance_km += a.km as f64;
             leg.duration_h += cost.travel_h + cost.wait_h;
