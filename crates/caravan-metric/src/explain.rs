@@ -267,7 +267,6 @@ impl Metric<'_> {
             } else {
                 leg.geometry.extend(geometry);
             }
-            leg.to = String::new();
             let end = (nb.lat as f64, nb.lon as f64);
             leg.to = format!("@{},{}", end.0, end.1);
         }
@@ -327,12 +326,6 @@ impl Metric<'_> {
         totals.duration_h = round(totals.duration_h, 1);
         totals.cost_usd = round(totals.cost_usd, 0);
         totals.co2_kg = round(totals.co2_kg, 1);
-        if let Some(o) = origin {
-            if let Some(c) = country_of(net, o) {
-                countries.insert(0, c);
-                countries.dedup();
-            }
-        }
         let main = main_modes(&legs);
         let summary = format!(
             "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",
@@ -353,10 +346,6 @@ impl Metric<'_> {
             arcs: arcs.to_vec(),
         }
     }
-}
-
-fn country_of(_net: &Network, _a: &Access) -> Option<String> {
-    None
 }
 
 /// Modes carrying at least 10% of the distance (access legs excluded), in route order.
