@@ -2,14 +2,21 @@
 //!
 //! This crate knows nothing of freight: the metric turns modes, borders and scenarios into
 //! weights, and everything here is a plain shortest-path problem. That split is what lets
-//! one prepared topology answer every profile (see the Customizable Contraction Hierarchies
-//! of Dibbelt, Strasser and Wagner, 2016).
+//! one prepared topology answer every profile: a Customizable Contraction Hierarchy
+//! (Dibbelt, Strasser and Wagner, ACM JEA 2016) is prepared once per topology and
+//! customized per profile; plain Dijkstra stays as the exact search and test oracle.
 
+mod chain;
 mod dijkstra;
 mod graph;
+mod hierarchy;
+mod store;
 
+pub use chain::{Attachment, ChainContraction};
 pub use dijkstra::{Dijkstra, Endpoint, Path};
 pub use graph::Graph;
+pub use hierarchy::{Customized, Hierarchy, PrepareStats, Searcher, CLOSED};
+pub use store::{topology_key, StoreError, FORMAT as HIERARCHY_FORMAT};
 
 /// A weight that closes an arc: no path may use it.
 pub const INFINITY: u32 = u32::MAX;

@@ -1,0 +1,324 @@
+//! A customizable contraction hierarchy over the chain-contracted graph.
+//!
+//! Preparation (chain contraction, nested-dissection order, CCH structure) depends only on
+//! the topology, so it is done once and cached; every profile is then a *customization*
+//! of the same structure (tens of milliseconds), and queries take microseconds. The CCH
+//! itself is the `cch` crate (a port of RoutingKit validated against it); this module adds
+//! what it lacks for us: chain contraction with unpacking to original arcs, queries with
+//! several weighted sources and targets (a place reaches the network at several nodes),
+//! and the translation of our closed-arc sentinel.
+
+use crate::chain::{Attachment, ChainContraction};
+use crate::{Endpoint, Path, INFINITY};
+use cch::{Cch, CchBundle, CchView, MetricView, PathQuery, INF_WEIGHT};
+use std::sync::OnceLock;
+
+/// Weights at or above this are closed arcs for the hierarchy. Path weights must stay
+/// below it too (2^31 − 1: in cents that is USD 21 million), which the metric guarantees by
+/// weighting per container-equivalent.
+pub const CLOSED: u32 = INF_WEIGHT;
+
+pub(crate) enum Structure {
+    Owned(Cch),
+    /// Memory-mapped bundle for queries; the re-customizable form is read on first need.
+    Mapped {
+        bundle: CchBundle,
+        path: std::path::PathBuf,
+        owned: OnceLock<Cch>,
+    },
+}
+
+/// The prepared topology: everything that does not depend on weights.
+pub struct Hierarchy {
+    pub chains: ChainContraction,
+    pub(crate) structure: Structure,
+}
+
+/// A metric applied to a hierarchy: original weights (for chain parts and unpacking) and
+/// the customized shortcut weights.
+pub struct Customized {
+    pub weights: Vec<u32>,
+    core_weights: Vec<u32>,
+    metric: cch::Metric,
+}
+
+/// Preparation timings, for reports and the benchmark.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrepareStats {
+    pub contract_s: f64,
+    pub order_s: f64,
+    pub build_s: f64,
+}
+
+impl Hierarchy {
+    /// Prepares the topology. `lat`/`lon` guide the inertial nested dissection; `keep`
+    /// marks nodes that must stay in the core (may be empty).
+    pub fn build(
+        node_count: usize,
+        arcs: &[(u32, u32)],
+        lat: &[f32],
+        lon: &[f32],
+        keep: &[bool],
+    ) -> (Hierarchy, PrepareStats) {
+        let t = std::time::Instant::now();
+        let chains = ChainContraction::new(node_count, arcs, keep);
+        let contract_s = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        let m = chains.core_node_count();
+        let core_lat: Vec<f32> = chains.core_nodes.iter().map(|&v| lat[v as usize]).collect();
+        let core_lon: Vec<f32> = chains.core_nodes.iter().map(|&v| lon[v as usize]).collect();
+        let tail: Vec<u32> = (0..m as u32)
+            .flat_map(|u| {
+                let n = chains.first_out[u as usize + 1] - chains.first_out[u as usize];
+                std::iter::repeat_n(u, n as usize)
+            })
+            .collect();
+        let order = cch::inertial_order(m as u32, &tail, &chains.head, &core_lat, &core_lon);
+        let order_s = t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
+        let graph = cch::graph::Graph {
+            first_out: chains.first_out.clone(),
+            head: chains.head.clone(),
+            weight: vec![0; chains.head.len()],
+        };
+        let cch = Cch::build(&graph, &order);
+        let build_s = t.elapsed().as_secs_f64();
+        (
+            Hierarchy {
+                chains,
+                structure: Structure::Owned(cch),
+            },
+            PrepareStats {
+                contract_s,
+                order_s,
+                build_s,
+            },
+        )
+    }
+
+    pub fn view(&self) -> CchView<'_> {
+        match &self.structure {
+            Structure::Owned(c) => c.view(),
+            Structure::Mapped { bundle, .. } => bundle.view(),
+        }
+    }
+
+    /// Shortcut arcs of the hierarchy (a measure of its size).
+    pub fn shortcut_arc_count(&self) -> usize {
+        self.view().cch_arc_count() as usize
+    }
+
+    fn cch(&self) -> std::io::Result<&Cch> {
+        match &self.structure {
+            Structure::Owned(c) => Ok(c),
+            Structure::Mapped { path, owned, .. } => {
+                if let Some(c) = owned.get() {
+                    return Ok(c);
+                }
+                let c = Cch::load_struct(path)?;
+                Ok(owned.get_or_init(|| c))
+            }
+        }
+    }
+
+    /// Applies a metric (one weight per original arc, [`INFINITY`] closes an arc).
+    pub fn customize(&self, weights: Vec<u32>) -> std::io::Result<Customized> {
+        let mut core_weights = Vec::new();
+        self.chains
+            .core_weights_into(&weights, CLOSED, &mut core_weights);
+        let metric = self.cch()?.customizer().customize(&core_weights);
+        Ok(Customized {
+            weights,
+            core_weights,
+            metric,
+        })
+    }
+
+    /// Re-customizes `out` for new weights, reusing its buffers.
+    pub fn customize_into(&self, weights: &[u32], out: &mut Customized) -> std::io::Result<()> {
+        out.weights.clear();
+        out.weights.extend_from_slice(weights);
+        self.chains
+            .core_weights_into(weights, CLOSED, &mut out.core_weights);
+        self.cch()?
+            .customizer()
+            .customize_into(&out.core_weights, &mut out.metric);
+        Ok(())
+    }
+
+    /// A reusable path searcher over `view` (which must come from [`Self::view`]).
+    pub fn searcher<'v>(&'v self, view: &'v CchView<'v>) -> Searcher<'v> {
+        Searcher {
+            h: self,
+            query: PathQuery::new(view),
+        }
+    }
+
+    /// Shortest-path weights from every source set to every target set (row-major), each
+    /// set being a place's weighted entry nodes; `None` where unreachable.
+    pub fn matrix(
+        &self,
+        m: &Customized,
+        sources: &[Vec<Endpoint>],
+        targets: &[Vec<Endpoint>],
+    ) -> Vec<Option<u64>> {
+        let expand = |sets: &[Vec<Endpoint>], as_source: bool| -> Vec<Vec<(u32, u64)>> {
+            sets.iter()
+                .map(|set| {
+                    let mut v: Vec<(u32, u64)> = Vec::new();
+                    for e in set {
+                        if e.weight == INFINITY {
+                            continue;
+                        }
+                        let att = if as_source {
+                            self.chains.as_source(e.node, &m.weights)
+                        } else {
+                            self.chains.as_target(e.node, &m.weights)
+                        };
+                        v.extend(att.into_iter().map(|a| (a.core, a.weight + e.weight as u64)));
+                    }
+                    v
+                })
+                .collect()
+        };
+        let (src, dst) = (expand(sources, true), expand(targets, false));
+        // One elimination-tree sweep per distinct core node, targets pinned once.
+        let mut s_nodes: Vec<u32> = src.iter().flatten().map(|&(c, _)| c).collect();
+        let mut t_nodes: Vec<u32> = dst.iter().flatten().map(|&(c, _)| c).collect();
+        s_nodes.sort_unstable();
+        s_nodes.dedup();
+        t_nodes.sort_unstable();
+        t_nodes.dedup();
+        let view = self.view();
+        let d = cch::distance_matrix(&view, &m.metric.view(), &s_nodes, &t_nodes);
+        let idx = |list: &[u32], x: u32| list.binary_search(&x).unwrap_or(0);
+        let mut out = vec![None; sources.len() * targets.len()];
+        for (i, s) in src.iter().enumerate() {
+            for (j, t) in dst.iter().enumerate() {
+                let mut best: Option<u64> = None;
+                for &(sc, sw) in s {
+                    let row = idx(&s_nodes, sc) * t_nodes.len();
+                    for &(tc, tw) in t {
+                        let dd = d[row + idx(&t_nodes, tc)];
+                        if dd < INF_WEIGHT {
+                            let total = sw + dd as u64 + tw;
+                            best = Some(best.map_or(total, |b| b.min(total)));
+                        }
+                    }
+                }
+                // Both ends inside one chain: the path may never reach the core.
+                for se in &sources[i] {
+                    for te in &targets[j] {
+                        if let Some(w) = self.direct(m, se, te) {
+                            best = Some(best.map_or(w.0, |b| b.min(w.0)));
+                        }
+                    }
+                }
+                out[i * targets.len() + j] = best;
+            }
+        }
+        out
+    }
+
+    fn direct(&self, m: &Customized, s: &Endpoint, t: &Endpoint) -> Option<(u64, Vec<u32>)> {
+        if s.weight == INFINITY || t.weight == INFINITY {
+            return None;
+        }
+        let extra = s.weight as u64 + t.weight as u64;
+        if s.node == t.node {
+            return Some((extra, Vec::new()));
+        }
+        let (w, arcs) = self.chains.within_chain(s.node, t.node, &m.weights)?;
+        Some((w + extra, arcs))
+    }
+
+    /// The cheapest core arc `u → v` under the metric (parallel arcs differ by mode).
+    fn best_core_arc(&self, m: &Customized, u: u32, v: u32) -> (u32, u64) {
+        let c = &self.chains;
+        let (a, b) = (c.first_out[u as usize], c.first_out[u as usize + 1]);
+        (a..b)
+            .filter(|&x| c.head[x as usize] == v)
+            .map(|x| (x, m.core_weights[x as usize] as u64))
+            .min_by_key(|&(_, w)| w)
+            .unwrap_or((u32::MAX, u64::MAX))
+    }
+}
+
+impl Customized {
+    pub fn view(&self) -> MetricView<'_> {
+        self.metric.view()
+    }
+}
+
+/// Path queries with buffers reused across calls.
+pub struct Searcher<'v> {
+    h: &'v Hierarchy,
+    query: PathQuery<'v>,
+}
+
+impl Searcher<'_> {
+    /// The shortest path from any source to any target (endpoint weights included), as the
+    /// exact search would return it: original arcs, total weight, chosen endpoints.
+    pub fn path(&mut self, m: &Customized, sources: &[Endpoint], targets: &[Endpoint]) -> Option<Path> {
+        let c = &self.h.chains;
+        let attach = |es: &[Endpoint], src: bool| -> Vec<(u32, u64, Attachment)> {
+            es.iter()
+                .filter(|e| e.weight != INFINITY)
+                .flat_map(|e| {
+                    let a = if src {
+                        c.as_source(e.node, &m.weights)
+                    } else {
+                        c.as_target(e.node, &m.weights)
+                    };
+                    a.into_iter().map(move |a| (e.node, e.weight as u64, a))
+                })
+                .collect()
+        };
+        let (src, dst) = (attach(sources, true), attach(targets, false));
+        let mut best: Option<Path> = None;
+        let better = |w: u64, best: &Option<Path>| best.as_ref().is_none_or(|b| w < b.weight);
+        for s in sources {
+            for t in targets {
+                if let Some((w, arcs)) = self.h.direct(m, s, t) {
+                    if better(w, &best) {
+                        best = Some(Path {
+                            weight: w,
+                            source: s.node,
+                            target: t.node,
+                            arcs,
+                        });
+                    }
+                }
+            }
+        }
+        for (sn, sw, sa) in &src {
+            for (tn, tw, ta) in &dst {
+                let Some(nodes) = self.query.path(&m.view(), sa.core, ta.core) else {
+                    continue;
+                };
+                let mut w = sw + sa.weight + tw + ta.weight;
+                let mut core_arcs = Vec::with_capacity(nodes.len());
+                for p in nodes.windows(2) {
+                    let (arc, aw) = self.h.best_core_arc(m, p[0], p[1]);
+                    w = w.saturating_add(aw);
+                    core_arcs.push(arc);
+                }
+                if !better(w, &best) {
+                    continue;
+                }
+                let mut arcs = sa.arcs.clone();
+                for a in core_arcs {
+                    arcs.extend_from_slice(c.arcs_of(a));
+                }
+                arcs.extend_from_slice(&ta.arcs);
+                best = Some(Path {
+                    weight: w,
+                    source: *sn,
+                    target: *tn,
+                    arcs,
+                });
+            }
+        }
+        best
+    }
+}
