@@ -87,7 +87,19 @@ impl<'a> Metric<'a> {
                     * CENTS
             }
         };
-        w.round().clamp(0.0, (caravan_route::INFINITY - 1) as f64) as u32
+        (w / self.weight_scale())
+            .round()
+            .clamp(0.0, (caravan_route::CLOSED - 1) as f64) as u32
+    }
+
+    /// Weights are per container-equivalent: the hierarchy needs path weights below 2^31,
+    /// which a 50,000 t bulk lot's grams or cents would pass. Money and CO2 grow with the
+    /// lot, so dividing by its size changes no route choice; time does not grow with it.
+    pub fn weight_scale(&self) -> f64 {
+        match self.profile.objective {
+            Objective::Time => 1.0,
+            _ => self.units().max(1e-6),
+        }
     }
 
     /// Container-equivalents for per-FEU charges (handling, borders, value of time).

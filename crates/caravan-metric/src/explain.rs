@@ -95,6 +95,15 @@ fn name_at(net: &Network, lat: f64, lon: f64) -> String {
         .unwrap_or_else(|| format!("{lat:.2},{lon:.2}"))
 }
 
+/// Names a finished leg's end (one city look-up per leg, not per arc).
+fn close_leg(net: &Network, leg: Option<Leg>, end: u32) -> Option<Leg> {
+    leg.map(|mut l| {
+        let n = &net.nodes[end as usize];
+        l.to = name_at(net, n.lat as f64, n.lon as f64);
+        l
+    })
+}
+
 /// A first/last-mile drayage leg, costed like road.
 pub struct Access {
     pub label: String,
@@ -121,6 +130,42 @@ impl Metric<'_> {
         };
         // Node 0 may be any node; only its country matters, for rail speeds.
         self.arc_cost(&arc)
+    }
+
+    /// Totals of a path and its access legs (km by road), from unrounded arc costs: the
+    /// figures `route` prints and `matrix` writes, computed the same way for both.
+    pub fn totals(
+        &self,
+        arcs: &[u32],
+        origin_km: Option<f64>,
+        destination_km: Option<f64>,
+    ) -> Totals {
+        let net = self.net;
+        let mut totals = Totals::default();
+        let all_costs = arcs.iter().map(|&a| self.arc_cost(&net.arcs[a as usize]));
+        let access = origin_km
+            .into_iter()
+            .chain(destination_km)
+            .filter(|&km| km > 0.0)
+            .map(|km| self.access_cost(km));
+        for c in all_costs.chain(access) {
+            totals.duration_h += c.hours();
+            totals.cost_usd += c.usd();
+            totals.co2_kg += c.co2_kg;
+        }
+        totals.distance_km = arcs
+            .iter()
+            .filter(|&&a| !matches!(net.arcs[a as usize].kind, ArcKind::Transfer(_)))
+            .map(|&a| net.arcs[a as usize].km as f64)
+            .sum::<f64>()
+            + origin_km.unwrap_or(0.0)
+            + destination_km.unwrap_or(0.0);
+        totals.distance_km = round(totals.distance_km, 1);
+        totals.duration_days = round(totals.duration_h / 24.0, 2);
+        totals.duration_h = round(totals.duration_h, 1);
+        totals.cost_usd = round(totals.cost_usd, 0);
+        totals.co2_kg = round(totals.co2_kg, 1);
+        totals
     }
 
     pub fn explain(
@@ -184,6 +229,7 @@ impl Metric<'_> {
             }
         }
         let mut open_leg: Option<Leg> = None;
+        let mut last_node = 0u32;
         for &ai in arcs {
             let a = &net.arcs[ai as usize];
             let cost = self.arc_cost(a);
@@ -191,7 +237,7 @@ impl Metric<'_> {
             let (na, nb) = (&net.nodes[a.from as usize], &net.nodes[a.to as usize]);
             push_country(&mut countries, net.country_code(na.country));
             if let ArcKind::Transfer(t) = a.kind {
-                if let Some(l) = open_leg.take() {
+                if let Some(l) = close_leg(net, open_leg.take(), last_node) {
                     legs.push(l);
                 }
                 let term = &net.terminals[t as usize];
@@ -252,7 +298,7 @@ impl Metric<'_> {
             let geometry = net.arc_geometry(a);
             if open_leg.as_ref().is_some_and(|l| l.mode != a.mode) {
                 // Modes changed without a transfer (not expected); close the leg.
-                legs.extend(open_leg.take());
+                legs.extend(close_leg(net, open_leg.take(), last_node));
             }
             let leg = open_leg.get_or_insert_with(|| Leg::start(a.mode, name_at(net, mlat, mlon)));
             // Leg time is movement (and ferry waits); border/gauge dwell are events.
@@ -267,10 +313,9 @@ impl Metric<'_> {
             } else {
                 leg.geometry.extend(geometry);
             }
-            let end = (nb.lat as f64, nb.lon as f64);
-            leg.to = format!("@{},{}", end.0, end.1);
+            last_node = a.to;
         }
-        if let Some(l) = open_leg.take() {
+        if let Some(l) = close_leg(net, open_leg.take(), last_node) {
             legs.push(l);
         }
         if let Some(&last) = arcs.last() {
@@ -286,12 +331,7 @@ impl Metric<'_> {
                 legs.push(access_leg(d, false, last));
             }
         }
-        // Resolve leg end names lazily (one city look-up per leg, not per arc).
         for l in legs.iter_mut() {
-            if let Some(rest) = l.to.strip_prefix('@') {
-                let (a, b) = rest.split_once(',').unwrap();
-                l.to = name_at(net, a.parse().unwrap(), b.parse().unwrap());
-            }
             l.distance_km = round(l.distance_km, 1);
             l.duration_h = round(l.duration_h, 1);
             l.cost_usd = round(l.cost_usd, 0);
@@ -301,31 +341,7 @@ impl Metric<'_> {
             e.duration_h = round(e.duration_h, 1);
             e.cost_usd = round(e.cost_usd, 0);
         }
-        // Totals from unrounded parts.
-        let mut totals = Totals::default();
-        let all_costs = arcs.iter().map(|&a| self.arc_cost(&net.arcs[a as usize]));
-        let access = origin
-            .iter()
-            .chain(destination.iter())
-            .filter(|a| a.km > 0.0)
-            .map(|a| self.access_cost(a.km));
-        for c in all_costs.chain(access) {
-            totals.duration_h += c.hours();
-            totals.cost_usd += c.usd();
-            totals.co2_kg += c.co2_kg;
-        }
-        totals.distance_km = arcs
-            .iter()
-            .filter(|&&a| !matches!(net.arcs[a as usize].kind, ArcKind::Transfer(_)))
-            .map(|&a| net.arcs[a as usize].km as f64)
-            .sum::<f64>()
-            + origin.map_or(0.0, |a| a.km)
-            + destination.map_or(0.0, |a| a.km);
-        totals.distance_km = round(totals.distance_km, 1);
-        totals.duration_days = round(totals.duration_h / 24.0, 2);
-        totals.duration_h = round(totals.duration_h, 1);
-        totals.cost_usd = round(totals.cost_usd, 0);
-        totals.co2_kg = round(totals.co2_kg, 1);
+        let totals = self.totals(arcs, origin.map(|a| a.km), destination.map(|a| a.km));
         let main = main_modes(&legs);
         let summary = format!(
             "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",
@@ -342,7 +358,7 @@ impl Metric<'_> {
             countries,
             legs,
             events,
-            objective_value: objective,
+            objective_value: objective * self.weight_scale(),
             arcs: arcs.to_vec(),
         }
     }

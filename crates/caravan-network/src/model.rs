@@ -247,6 +247,9 @@ pub struct Network {
     /// Component id per node over open arcs (planned links closed), for access snapping.
     pub component: Vec<u32>,
     pub component_size: Vec<u32>,
+    /// k-d tree over cities, built on first use: naming leg ends scans no lists.
+    #[serde(skip)]
+    pub city_index: std::sync::OnceLock<std::sync::Arc<crate::spatial::SpatialIndex>>,
 }
 
 impl Network {

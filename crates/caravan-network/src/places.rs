@@ -251,22 +251,26 @@ impl Network {
 
     /// The most populous city within `radius_km`, discounted by distance; for naming points.
     pub fn nearest_city(&self, lat: f64, lon: f64, radius_km: f64) -> Option<usize> {
-        let mut best: Option<(f64, usize)> = None;
-        let dlat = radius_km / 111.0;
-        for (i, c) in self.cities.iter().enumerate() {
-            if (c.lat as f64 - lat).abs() > dlat {
-                continue;
-            }
-            let d = crate::geo::haversine_km(lat, lon, c.lat as f64, c.lon as f64);
-            if d > radius_km {
-                continue;
-            }
-            let score = (c.population as f64 + 10.0).ln() - d / 10.0;
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, i));
-            }
-        }
-        best.map(|(_, i)| i)
+        let index = self.city_index.get_or_init(|| {
+            std::sync::Arc::new(crate::spatial::SpatialIndex::new(
+                self.cities
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (i as u32, c.lat as f64, c.lon as f64)),
+            ))
+        });
+        // The best-known town near the point, not merely the closest hamlet.
+        let score =
+            |i: u32, d: f64| (self.cities[i as usize].population as f64 + 10.0).ln() - d / 10.0;
+        index
+            .within(lat, lon, radius_km)
+            .into_iter()
+            .max_by(|a, b| {
+                score(a.0, a.1)
+                    .total_cmp(&score(b.0, b.1))
+                    .then(b.0.cmp(&a.0))
+            })
+            .map(|(i, _)| i as usize)
     }
 }
 

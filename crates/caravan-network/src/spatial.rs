@@ -5,6 +5,7 @@ use kiddo::immutable::float::kdtree::ImmutableKdTree;
 use kiddo::SquaredEuclidean;
 use std::num::NonZero;
 
+#[derive(Debug)]
 pub struct SpatialIndex {
     tree: ImmutableKdTree<f64, u64, 3, 32>,
     ids: Vec<u32>,
@@ -52,6 +53,18 @@ impl SpatialIndex {
                 NonZero::new(k).unwrap(),
                 true,
             )
+            .into_iter()
+            .map(|n| (self.ids[n.item as usize], km_for_chord2(n.distance)))
+            .collect()
+    }
+
+    /// Every point within `max_km`: `(id, km)`, unordered.
+    pub fn within(&self, lat: f64, lon: f64, max_km: f64) -> Vec<(u32, f64)> {
+        if self.ids.is_empty() {
+            return Vec::new();
+        }
+        self.tree
+            .within_unsorted::<SquaredEuclidean>(&unit_xyz(lat, lon), chord2_for_km(max_km))
             .into_iter()
             .map(|n| (self.ids[n.item as usize], km_for_chord2(n.distance)))
             .collect()

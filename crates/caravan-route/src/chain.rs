@@ -120,7 +120,13 @@ impl ChainContraction {
             neighbours[v] = [a, b];
         }
 
-        let mut slot = vec![Slot { chain: NONE, pos: 0 }; n];
+        let mut slot = vec![
+            Slot {
+                chain: NONE,
+                pos: 0
+            };
+            n
+        ];
         let mut chains: Vec<Chain> = Vec::new();
         let walk = |start: u32,
                     first: u32,

@@ -9,8 +9,10 @@
 //! and the translation of our closed-arc sentinel.
 
 use crate::chain::{Attachment, ChainContraction};
+use crate::elimination::{PathSearch, Unpacking, Witnesses};
 use crate::{Endpoint, Path, INFINITY};
-use cch::{Cch, CchBundle, CchView, MetricView, PathQuery, INF_WEIGHT};
+use cch::{Cch, CchBundle, CchView, MetricView, INF_WEIGHT};
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 /// Weights at or above this are closed arcs for the hierarchy. Path weights must stay
@@ -40,6 +42,7 @@ pub struct Customized {
     pub weights: Vec<u32>,
     core_weights: Vec<u32>,
     metric: cch::Metric,
+    witnesses: Witnesses,
 }
 
 /// Preparation timings, for reports and the benchmark.
@@ -130,6 +133,7 @@ impl Hierarchy {
         Ok(Customized {
             weights,
             core_weights,
+            witnesses: Witnesses::new(metric.forward.len()),
             metric,
         })
     }
@@ -143,6 +147,7 @@ impl Hierarchy {
         self.cch()?
             .customizer()
             .customize_into(&out.core_weights, &mut out.metric);
+        out.witnesses.reset(out.metric.forward.len());
         Ok(())
     }
 
@@ -150,7 +155,7 @@ impl Hierarchy {
     pub fn searcher<'v>(&'v self, view: &'v CchView<'v>) -> Searcher<'v> {
         Searcher {
             h: self,
-            query: PathQuery::new(view),
+            query: PathSearch::new(view),
         }
     }
 
@@ -175,7 +180,10 @@ impl Hierarchy {
                         } else {
                             self.chains.as_target(e.node, &m.weights)
                         };
-                        v.extend(att.into_iter().map(|a| (a.core, a.weight + e.weight as u64)));
+                        v.extend(
+                            att.into_iter()
+                                .map(|a| (a.core, a.weight + e.weight as u64)),
+                        );
                     }
                     v
                 })
@@ -189,8 +197,12 @@ impl Hierarchy {
         s_nodes.dedup();
         t_nodes.sort_unstable();
         t_nodes.dedup();
+        // Rows in parallel: each chunk pins the targets once and sweeps its sources.
         let view = self.view();
-        let d = cch::distance_matrix(&view, &m.metric.view(), &s_nodes, &t_nodes);
+        let d: Vec<u32> = s_nodes
+            .par_chunks(64)
+            .flat_map_iter(|chunk| cch::distance_matrix(&view, &m.metric.view(), chunk, &t_nodes))
+            .collect();
         let idx = |list: &[u32], x: u32| list.binary_search(&x).unwrap_or(0);
         let mut out = vec![None; sources.len() * targets.len()];
         for (i, s) in src.iter().enumerate() {
@@ -253,13 +265,18 @@ impl Customized {
 /// Path queries with buffers reused across calls.
 pub struct Searcher<'v> {
     h: &'v Hierarchy,
-    query: PathQuery<'v>,
+    query: PathSearch<'v>,
 }
 
 impl Searcher<'_> {
     /// The shortest path from any source to any target (endpoint weights included), as the
     /// exact search would return it: original arcs, total weight, chosen endpoints.
-    pub fn path(&mut self, m: &Customized, sources: &[Endpoint], targets: &[Endpoint]) -> Option<Path> {
+    pub fn path(
+        &mut self,
+        m: &Customized,
+        sources: &[Endpoint],
+        targets: &[Endpoint],
+    ) -> Option<Path> {
         let c = &self.h.chains;
         let attach = |es: &[Endpoint], src: bool| -> Vec<(u32, u64, Attachment)> {
             es.iter()
@@ -276,11 +293,10 @@ impl Searcher<'_> {
         };
         let (src, dst) = (attach(sources, true), attach(targets, false));
         let mut best: Option<Path> = None;
-        let better = |w: u64, best: &Option<Path>| best.as_ref().is_none_or(|b| w < b.weight);
         for s in sources {
             for t in targets {
                 if let Some((w, arcs)) = self.h.direct(m, s, t) {
-                    if better(w, &best) {
+                    if best.as_ref().is_none_or(|b| w < b.weight) {
                         best = Some(Path {
                             weight: w,
                             source: s.node,
@@ -291,26 +307,31 @@ impl Searcher<'_> {
                 }
             }
         }
-        for (sn, sw, sa) in &src {
-            for (tn, tw, ta) in &dst {
-                let Some(nodes) = self.query.path(&m.view(), sa.core, ta.core) else {
-                    continue;
-                };
-                let mut w = sw + sa.weight + tw + ta.weight;
-                let mut core_arcs = Vec::with_capacity(nodes.len());
-                for p in nodes.windows(2) {
-                    let (arc, aw) = self.h.best_core_arc(m, p[0], p[1]);
-                    w = w.saturating_add(aw);
-                    core_arcs.push(arc);
-                }
-                if !better(w, &best) {
-                    continue;
-                }
-                let mut arcs = sa.arcs.clone();
-                for a in core_arcs {
-                    arcs.extend_from_slice(c.arcs_of(a));
-                }
-                arcs.extend_from_slice(&ta.arcs);
+        let starts = |v: &[(u32, u64, Attachment)]| -> Vec<(u32, u64)> {
+            v.iter().map(|(_, w, a)| (a.core, w + a.weight)).collect()
+        };
+        let core_arc = |a: u32, b: u32| self.h.best_core_arc(m, a, b).0;
+        let unpacking = Unpacking {
+            view: m.view(),
+            memo: &m.witnesses,
+            core_arc: &core_arc,
+        };
+        if let Some(p) = self.query.path(&unpacking, &starts(&src), &starts(&dst)) {
+            let (sn, sw, sa) = &src[p.source];
+            let (tn, tw, ta) = &dst[p.target];
+            let mut w = sw + sa.weight + tw + ta.weight;
+            let mut arcs = Vec::with_capacity(p.arcs.len() * 4);
+            arcs.extend_from_slice(&sa.arcs);
+            for &a in &p.arcs {
+                w = w.saturating_add(m.core_weights[a as usize] as u64);
+                arcs.extend_from_slice(c.arcs_of(a));
+            }
+            arcs.extend_from_slice(&ta.arcs);
+            debug_assert_eq!(
+                w, p.weight,
+                "unpacked path weight differs from the search's"
+            );
+            if best.as_ref().is_none_or(|b| w < b.weight) {
                 best = Some(Path {
                     weight: w,
                     source: *sn,

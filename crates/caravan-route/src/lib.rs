@@ -8,6 +8,7 @@
 
 mod chain;
 mod dijkstra;
+mod elimination;
 mod graph;
 mod hierarchy;
 mod store;
@@ -16,7 +17,7 @@ pub use chain::{Attachment, ChainContraction};
 pub use dijkstra::{Dijkstra, Endpoint, Path};
 pub use graph::Graph;
 pub use hierarchy::{Customized, Hierarchy, PrepareStats, Searcher, CLOSED};
-pub use store::{topology_key, StoreError, FORMAT as HIERARCHY_FORMAT};
+pub use store::{topology_key, StoreError, Topology, FORMAT as HIERARCHY_FORMAT};
 
 /// A weight that closes an arc: no path may use it.
 pub const INFINITY: u32 = u32::MAX;

@@ -37,6 +37,15 @@ struct Header {
     struct_xxh3: u64,
 }
 
+/// A graph's shape: node count, arcs and node coordinates (for the nested dissection).
+#[derive(Clone, Copy)]
+pub struct Topology<'a> {
+    pub node_count: usize,
+    pub arcs: &'a [(u32, u32)],
+    pub lat: &'a [f32],
+    pub lon: &'a [f32],
+}
+
 /// A digest of a topology: node count, arcs and coordinates. Bundles are keyed by it.
 pub fn topology_key(node_count: usize, arcs: &[(u32, u32)], lat: &[f32], lon: &[f32]) -> u64 {
     let mut bytes = Vec::with_capacity(8 + arcs.len() * 8 + lat.len() * 8);
@@ -144,12 +153,8 @@ impl Hierarchy {
 
     /// Opens the saved hierarchy for this topology, or prepares and saves it. Returns
     /// whether it was built, and why a saved one was not used.
-    pub fn open_or_build(
-        dir: &Path,
-        name: &str,
-        topology: (usize, &[(u32, u32)], &[f32], &[f32]),
-    ) -> (Hierarchy, Option<String>) {
-        let (n, arcs, lat, lon) = topology;
+    pub fn open_or_build(dir: &Path, name: &str, t: Topology) -> (Hierarchy, Option<String>) {
+        let (n, arcs, lat, lon) = (t.node_count, t.arcs, t.lat, t.lon);
         let key = topology_key(n, arcs, lat, lon);
         match Hierarchy::open(dir, name, key) {
             Ok(h) => (h, None),

@@ -2,7 +2,7 @@
 //! that are real paths of that weight, on random graphs with random metrics, closures
 //! included, and after a save/open round trip.
 
-use caravan_route::{Dijkstra, Endpoint, Graph, Hierarchy, Path, INFINITY};
+use caravan_route::{Dijkstra, Endpoint, Graph, Hierarchy, Path, Topology, INFINITY};
 use proptest::prelude::*;
 
 /// A random graph whose edges are subdivided into chains (one- or two-way, sometimes with
@@ -54,7 +54,13 @@ fn coords(n: usize) -> (Vec<f32>, Vec<f32>) {
 
 fn check_path(p: &Path, arcs: &[(u32, u32)], w: &[u32], s: &[Endpoint], t: &[Endpoint]) {
     let mut at = p.source;
-    let lowest = |es: &[Endpoint], x: u32| es.iter().filter(|e| e.node == x).map(|e| e.weight as u64).min().unwrap();
+    let lowest = |es: &[Endpoint], x: u32| {
+        es.iter()
+            .filter(|e| e.node == x)
+            .map(|e| e.weight as u64)
+            .min()
+            .unwrap()
+    };
     let mut sum = lowest(s, p.source);
     for &a in &p.arcs {
         assert_eq!(arcs[a as usize].0, at, "arcs are not a path");
@@ -110,7 +116,7 @@ proptest! {
 fn saved_hierarchy_answers_like_the_built_one_and_corruption_is_detected() {
     // A ring with spokes and chains: enough structure for a non-trivial order.
     let n = 60;
-    let mut arcs = Vec::new();
+    let mut arcs: Vec<(u32, u32)> = Vec::new();
     for i in 0..n as u32 {
         arcs.push((i, (i + 1) % n as u32));
         arcs.push(((i + 1) % n as u32, i));
@@ -118,15 +124,26 @@ fn saved_hierarchy_answers_like_the_built_one_and_corruption_is_detected() {
             arcs.push((i, (i + 13) % n as u32));
         }
     }
-    let w: Vec<u32> = (0..arcs.len() as u32).map(|i| 1 + (i * 7919) % 100).collect();
+    let w: Vec<u32> = (0..arcs.len() as u32)
+        .map(|i| 1 + (i * 7919) % 100)
+        .collect();
     let (lat, lon) = coords(n);
+    let topo = |arcs| Topology {
+        node_count: n,
+        arcs,
+        lat: &lat,
+        lon: &lon,
+    };
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hier-store-test");
     let _ = std::fs::remove_dir_all(&dir);
-    let (built, why) = Hierarchy::open_or_build(&dir, "ring", (n, &arcs, &lat, &lon));
+    let (built, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
     assert!(why.is_some(), "first open must build");
-    let (opened, why) = Hierarchy::open_or_build(&dir, "ring", (n, &arcs, &lat, &lon));
+    let (opened, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
     assert!(why.is_none(), "second open must reuse the bundle: {why:?}");
-    let (mb, mo) = (built.customize(w.clone()).unwrap(), opened.customize(w.clone()).unwrap());
+    let (mb, mo) = (
+        built.customize(w.clone()).unwrap(),
+        opened.customize(w.clone()).unwrap(),
+    );
     let (vb, vo) = (built.view(), opened.view());
     let (mut sb, mut so) = (built.searcher(&vb), opened.searcher(&vo));
     for s in 0..n as u32 {
@@ -144,12 +161,16 @@ fn saved_hierarchy_answers_like_the_built_one_and_corruption_is_detected() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x5a;
     std::fs::write(&file, bytes).unwrap();
-    let (_, why) = Hierarchy::open_or_build(&dir, "ring", (n, &arcs, &lat, &lon));
-    assert!(why.unwrap().contains("checksum"), "corruption must be reported");
-    let (_, why) = Hierarchy::open_or_build(&dir, "ring", (n, &arcs, &lat, &lon));
+    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
+    assert!(
+        why.unwrap().contains("checksum"),
+        "corruption must be reported"
+    );
+    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
     assert!(why.is_none(), "the rebuilt bundle must be reused");
     // A different topology (one more arc) is stale: a new key, so a new build.
-    arcs.push((0, 30));
-    let (_, why) = Hierarchy::open_or_build(&dir, "ring", (n, &arcs, &lat, &lon));
+    let mut more = arcs.clone();
+    more.push((0, 30));
+    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&more));
     assert!(why.is_some());
 }

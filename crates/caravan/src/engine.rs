@@ -1,16 +1,28 @@
-//! The loaded engine: network (from cache or built), parameters and the routing graph.
+//! The loaded engine: network (from cache or built), parameters, the prepared hierarchy and
+//! a small cache of customized profiles.
 
 use caravan_metric::Params;
 use caravan_network::{CacheStatus, Network, NetworkError};
-use caravan_route::Graph;
+use caravan_route::{Customized, Graph, Hierarchy};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use xxhash_rust::xxh3::Xxh3;
+
+/// Customized profiles kept in memory. Each costs two `u32` per shortcut arc (tens of MB
+/// on the world network), and analysts' sessions revolve around a handful of profiles.
+const METRIC_CACHE: usize = 4;
 
 pub struct Engine {
     pub net: Network,
     pub params: Params,
+    /// Plain adjacency for the exact search (the oracle in tests, diagnostics).
     pub graph: Graph,
+    pub hierarchy: Hierarchy,
     pub data_dir: PathBuf,
     pub cache: CacheStatus,
+    /// Why the hierarchy was prepared instead of loaded (`None` when loaded).
+    pub hierarchy_rebuilt: Option<String>,
+    metrics: Mutex<Vec<(u64, Arc<Customized>)>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +31,8 @@ pub enum EngineError {
     Network(#[from] NetworkError),
     #[error(transparent)]
     Metric(#[from] caravan_metric::MetricError),
+    #[error("customizing the hierarchy: {0}")]
+    Customize(#[from] std::io::Error),
 }
 
 impl Engine {
@@ -38,13 +52,65 @@ impl Engine {
         let params = Params::load(&data.join("params.toml"))?;
         let pairs: Vec<(u32, u32)> = net.arcs.iter().map(|a| (a.from, a.to)).collect();
         let graph = Graph::from_arcs(net.nodes.len(), &pairs);
+        let lat: Vec<f32> = net.nodes.iter().map(|n| n.lat).collect();
+        let lon: Vec<f32> = net.nodes.iter().map(|n| n.lon).collect();
+        let key = caravan_route::topology_key(net.nodes.len(), &pairs, &lat, &lon);
+        let (hierarchy, hierarchy_rebuilt) = match Hierarchy::open(cache, "world", key) {
+            Ok(h) => (h, None),
+            Err(why) => {
+                progress("preparing the routing hierarchy (first run only)", 0.9);
+                let (h, _) = Hierarchy::build(net.nodes.len(), &pairs, &lat, &lon, &[]);
+                // A read-only cache only costs the next start its preparation.
+                let why = match h.save(cache, "world", key) {
+                    Ok(()) => why.to_string(),
+                    Err(e) => format!("{why}; not saved: {e}"),
+                };
+                (h, Some(why))
+            }
+        };
         Ok(Engine {
             net,
             params,
             graph,
+            hierarchy,
             data_dir: data.to_path_buf(),
             cache: status,
+            hierarchy_rebuilt,
+            metrics: Mutex::new(Vec::new()),
         })
+    }
+
+    /// The hierarchy customized for these arc weights, from the cache or made now (reusing
+    /// the buffers of the least recently used entry when nobody else holds it).
+    pub fn customized(&self, weights: &[u32]) -> Result<Arc<Customized>, EngineError> {
+        let mut h = Xxh3::new();
+        for chunk in weights.chunks(4096) {
+            let bytes: Vec<u8> = chunk.iter().flat_map(|w| w.to_le_bytes()).collect();
+            h.update(&bytes);
+        }
+        let key = h.digest();
+        let mut cache = self.metrics.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(i) = cache.iter().position(|(k, _)| *k == key) {
+            let hit = cache.remove(i);
+            let m = hit.1.clone();
+            cache.insert(0, hit);
+            return Ok(m);
+        }
+        let recycled = if cache.len() >= METRIC_CACHE {
+            cache.pop().and_then(|(_, m)| Arc::try_unwrap(m).ok())
+        } else {
+            None
+        };
+        let m = match recycled {
+            Some(mut m) => {
+                self.hierarchy.customize_into(weights, &mut m)?;
+                m
+            }
+            None => self.hierarchy.customize(weights.to_vec())?,
+        };
+        let m = Arc::new(m);
+        cache.insert(0, (key, m.clone()));
+        Ok(m)
     }
 }
 

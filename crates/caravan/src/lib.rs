@@ -1,8 +1,12 @@
 //! caravan's interfaces over the engine: loading the prepared network, planning routes
 //! (places → access → search → explanation → alternatives) and formatting results.
 
+pub mod bench;
 pub mod engine;
+pub mod matrix;
 pub mod output;
+#[cfg(feature = "peers")]
+pub mod peers;
 pub mod plan;
 
 pub use engine::Engine;

