@@ -343,6 +343,21 @@ impl ChainContraction {
         out
     }
 
+    /// Whether a path from `s` to `t` could stay inside one chain (a cheap filter before
+    /// [`Self::within_chain`], which matrices would otherwise call for every pair).
+    pub fn may_share_chain(&self, s: u32, t: u32) -> bool {
+        let chain = |x: u32| self.core_of(x).is_none().then(|| self.slot[x as usize].chain);
+        match (chain(s), chain(t)) {
+            (None, None) => s == t,
+            (Some(a), Some(b)) => a == b,
+            (Some(c), None) | (None, Some(c)) => {
+                let core = if chain(s).is_none() { s } else { t };
+                let nodes = &self.chains[c as usize].nodes;
+                nodes.first() == Some(&core) || nodes.last() == Some(&core)
+            }
+        }
+    }
+
     /// A path from `s` to `t` that stays inside one chain, when both lie on it.
     pub fn within_chain(&self, s: u32, t: u32, weights: &[u32]) -> Option<(u64, Vec<u32>)> {
         let pos_in = |x: u32, chain: u32| -> Option<usize> {

@@ -57,7 +57,7 @@ pub struct PathSearch<'v> {
     scratch: Vec<u32>,
 }
 
-struct Sweep {
+pub(crate) struct Sweep {
     dist: Vec<u32>,
     /// Predecessor rank on the elimination path (`NONE` at a start).
     pred: Vec<u32>,
@@ -69,7 +69,7 @@ struct Sweep {
 }
 
 impl Sweep {
-    fn new(n: usize) -> Sweep {
+    pub(crate) fn new(n: usize) -> Sweep {
         Sweep {
             dist: vec![INF_WEIGHT; n],
             pred: vec![NONE; n],
@@ -79,7 +79,7 @@ impl Sweep {
         }
     }
 
-    fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         for &x in &self.space {
             let x = x as usize;
             self.dist[x] = INF_WEIGHT;
@@ -88,6 +88,32 @@ impl Sweep {
             self.marked[x] = false;
         }
         self.space.clear();
+    }
+
+    /// A complete upward sweep from `starts` (ranks with initial weights), no pruning;
+    /// afterwards `space` lists the visited ranks and `dist` their distances.
+    pub(crate) fn full(&mut self, cch: &CchView, weights: &[u32], starts: &[(u32, u64)]) {
+        self.reset();
+        let mut heads = self.seed(starts);
+        loop {
+            let x = heads.iter().copied().min().unwrap_or(NONE);
+            if x == NONE {
+                break;
+            }
+            let parent = cch.elimination_tree_parent[x as usize];
+            self.visit(&mut heads, x, parent);
+            if self.dist[x as usize] < INF_WEIGHT {
+                self.relax(cch, weights, x);
+            }
+        }
+    }
+
+    pub(crate) fn distance(&self, rank: u32) -> u32 {
+        self.dist[rank as usize]
+    }
+
+    pub(crate) fn space(&self) -> &[u32] {
+        &self.space
     }
 
     /// Seeds the start distances; returns the chain heads (start ranks).

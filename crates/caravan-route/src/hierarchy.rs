@@ -12,7 +12,6 @@ use crate::chain::{Attachment, ChainContraction};
 use crate::elimination::{PathSearch, Unpacking, Witnesses};
 use crate::{Endpoint, Path, INFINITY};
 use cch::{Cch, CchBundle, CchView, MetricView, INF_WEIGHT};
-use rayon::prelude::*;
 use std::sync::OnceLock;
 
 /// Weights at or above this are closed arcs for the hierarchy. Path weights must stay
@@ -190,37 +189,18 @@ impl Hierarchy {
                 .collect()
         };
         let (src, dst) = (expand(sources, true), expand(targets, false));
-        // One elimination-tree sweep per distinct core node, targets pinned once.
-        let mut s_nodes: Vec<u32> = src.iter().flatten().map(|&(c, _)| c).collect();
-        let mut t_nodes: Vec<u32> = dst.iter().flatten().map(|&(c, _)| c).collect();
-        s_nodes.sort_unstable();
-        s_nodes.dedup();
-        t_nodes.sort_unstable();
-        t_nodes.dedup();
-        // Rows in parallel: each chunk pins the targets once and sweeps its sources.
-        let view = self.view();
-        let d: Vec<u32> = s_nodes
-            .par_chunks(64)
-            .flat_map_iter(|chunk| cch::distance_matrix(&view, &m.metric.view(), chunk, &t_nodes))
-            .collect();
-        let idx = |list: &[u32], x: u32| list.binary_search(&x).unwrap_or(0);
+        let d = crate::many_to_many::matrix(&self.view(), &m.metric.view(), &src, &dst);
         let mut out = vec![None; sources.len() * targets.len()];
-        for (i, s) in src.iter().enumerate() {
-            for (j, t) in dst.iter().enumerate() {
-                let mut best: Option<u64> = None;
-                for &(sc, sw) in s {
-                    let row = idx(&s_nodes, sc) * t_nodes.len();
-                    for &(tc, tw) in t {
-                        let dd = d[row + idx(&t_nodes, tc)];
-                        if dd < INF_WEIGHT {
-                            let total = sw + dd as u64 + tw;
-                            best = Some(best.map_or(total, |b| b.min(total)));
-                        }
-                    }
-                }
+        for i in 0..sources.len() {
+            for j in 0..targets.len() {
+                let dd = d[i * targets.len() + j];
+                let mut best = (dd != u64::MAX).then_some(dd);
                 // Both ends inside one chain: the path may never reach the core.
                 for se in &sources[i] {
                     for te in &targets[j] {
+                        if !self.chains.may_share_chain(se.node, te.node) {
+                            continue;
+                        }
                         if let Some(w) = self.direct(m, se, te) {
                             best = Some(best.map_or(w.0, |b| b.min(w.0)));
                         }

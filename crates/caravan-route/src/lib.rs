@@ -11,6 +11,7 @@ mod dijkstra;
 mod elimination;
 mod graph;
 mod hierarchy;
+mod many_to_many;
 mod store;
 
 pub use chain::{Attachment, ChainContraction};
