@@ -1,9 +1,11 @@
 //! caravan's interfaces over the engine: loading the prepared network, planning routes
-//! (places → access → search → explanation → alternatives) and formatting results.
+//! (places → access → search → explanation → alternatives), formatting results, and
+//! validation against published corridor figures.
 
 pub mod engine;
 pub mod output;
 pub mod plan;
+pub mod validate;
 
 pub use engine::Engine;
 pub use plan::{Plan, PlanError, Request};
