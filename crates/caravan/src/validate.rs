@@ -7,7 +7,7 @@
 //! caravan generalises, so only the holdout set decides [`Report::pass`].
 
 use crate::{Engine, Request};
-use caravan_metric::{Objective, ProfileSpec};
+use caravan_metric::{EventKind, Objective, ProfileSpec};
 use caravan_network::Mode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,6 +54,27 @@ impl MetricKind {
     }
 }
 
+/// Dwell a published duration may leave out: the route event kinds, as named in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Excluded {
+    Border,
+    GaugeChange,
+    Transshipment,
+    FerryWait,
+}
+
+impl Excluded {
+    fn kind(self) -> EventKind {
+        match self {
+            Excluded::Border => EventKind::Border,
+            Excluded::GaugeChange => EventKind::GaugeChange,
+            Excluded::Transshipment => EventKind::Transshipment,
+            Excluded::FerryWait => EventKind::FerryWait,
+        }
+    }
+}
+
 /// One reference case as written in the cases file. Unknown fields are rejected so that a
 /// misspelt `avoid_countrie` cannot silently validate a different question.
 #[derive(Debug, Clone, Deserialize)]
@@ -74,6 +95,11 @@ pub struct Case {
     #[serde(default)]
     pub scenarios: Vec<String>,
     pub metric: MetricKind,
+    /// Event kinds whose dwell the published duration leaves out (e.g. `ferry_wait` for a
+    /// crossing time quoted without the wait for a sailing); subtracted from caravan's
+    /// duration so that both figures measure the same thing.
+    #[serde(default)]
+    pub exclude: Vec<Excluded>,
     pub published: f64,
     /// Half-width of the acceptance band in percent of `published`; `why_band` justifies it.
     pub tolerance_pct: f64,
@@ -173,6 +199,9 @@ fn check_case(c: &Case, earlier: &[Case]) -> Result<(), String> {
         return Err("source and why_band must say where the figure and its band come from".into());
     }
     Objective::parse(&c.optimize).map_err(|e| e.to_string())?;
+    if !c.exclude.is_empty() && c.metric != MetricKind::DurationDays {
+        return Err("exclude applies to duration_days cases only".into());
+    }
     if c.modes.is_empty() {
         return Err("modes is empty; name the allowed modes".into());
     }
@@ -228,8 +257,12 @@ pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
                 return r;
             };
             let t = &best.route.totals;
+            let excluded_h: f64 = (best.route.events.iter())
+                .filter(|e| case.exclude.iter().any(|x| x.kind() == e.kind))
+                .map(|e| e.duration_h)
+                .sum();
             let value = match case.metric {
-                MetricKind::DurationDays => t.duration_days,
+                MetricKind::DurationDays => round2((t.duration_h - excluded_h) / 24.0),
                 MetricKind::DistanceKm => t.distance_km,
                 MetricKind::CostUsd => t.cost_usd,
             };
@@ -242,6 +275,10 @@ pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
         Err(e) => r.error = Some(e.to_string()),
     }
     r
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Share within band and median absolute error over a group of results.
