@@ -13,7 +13,8 @@ use std::process::ExitCode;
     name = "caravan",
     version,
     about = "Multimodal freight routing and corridor analysis across Eurasia",
-    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md."
+    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md.",
+    after_help = "Exit codes: 0 ok; 1 internal error; 2 bad input (unknown place, bad option, malformed cases file); 3 no route under the constraints; 4 caravan validate: the holdout set misses the threshold."
 )]
 struct Cli {
     #[command(subcommand)]
