@@ -429,6 +429,7 @@ def join_near_misses(layer: Layer, tol_km, detour_factor):
             joins.append({"gap_km": round(gap, 3),
                           "network_km": None if j not in dist else round(float(dist[j]), 1),
                           "at": [round(float(lat[u]), 4), round(float(lon[u]), 4)],
+                          "to": [round(float(lat[j]), 4), round(float(lon[j]), 4)],
                           "country": str(layer.country[u])})
             break
         else:
