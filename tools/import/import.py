@@ -14,7 +14,9 @@ Steps (each reported in data/network/manifest.json and data/network/REPAIR.md):
      countries (world-atlas TopoJSON + GeoNames country info), cities and airports;
   3. give every node a country (point in polygon, nearest polygon within 25 km offshore);
   4. repair: curated links from data/overlay/links.toml (the real line by waypoints), then
-     dangling ends joined to another component within a tolerance;
+     dangling ends joined to another component within a tolerance, then dead ends joined
+     to a node within the same tolerance that the network reaches only by a long detour
+     (near misses inside one component, same country only);
   5. compress degree-2 chains into single edges that keep their geometry (encoded polyline)
      without ever merging across a border, so a border is always one edge;
   6. write zstd-compressed CSV files.
@@ -57,6 +59,12 @@ EARTH_KM = 6371.0088
 # Rail ends closer than this to another component are the same line cut by an OSM export
 # artefact (the published Caucasus–Türkiye component lies 1.0 km from Eurasia's).
 DANGLING_TOL_KM = {"rail": 2.0, "road": 1.0}
+# A dead end is joined to a node within DANGLING_TOL_KM of it (same country) when the network
+# distance between the two exceeds this multiple of the gap (or the node is unreachable
+# within NEAR_MISS_DETOUR × tolerance, 40 km for rail, 20 km for road). assumption: a real
+# line end next to another line is reached from it by a short way (a junction, a yard);
+# 20× means a 2 km gap that takes > 40 km by network is an export artefact, not a layout.
+NEAR_MISS_DETOUR = 20.0
 # Curated waypoints are stations a few km apart at best; the real alignment winds between
 # them. assumption: 1.10 ≈ typical rail circuity between adjacent stations.
 LINK_CIRCUITY = 1.10
@@ -361,6 +369,74 @@ def join_dangling(layer: Layer, tol_km):
     return joins
 
 
+def join_near_misses(layer: Layer, tol_km, detour_factor):
+    """Join dead ends to a nearby node that the network reaches only by a long way round.
+
+    `join_dangling` only bridges different components; inside one component a line cut by
+    an OSM export artefact (a 2 km gap at Shiyeli on the Trans-Aral line) still forces a
+    detour of hundreds of km. Here every degree-1 node u is joined to the nearest node j
+    within tol_km whose network distance from u exceeds detour_factor × the straight-line
+    gap (unreachable counts as infinite). A bounded Dijkstra from u up to
+    detour_factor × tol_km answers that. Joins stay within one country: a border crossing
+    is an explicit, curated thing (data/overlay/links.toml, borders.toml), never guessed.
+    Nodes of curated links are left alone (they were placed on purpose) and planned edges
+    do not count as a path. Joins are made one at a time on the live graph, so the two ends
+    of one gap produce one join, not two."""
+    import heapq
+
+    lat, lon = np.array(layer.lat), np.array(layer.lon)
+    tree = cKDTree(unit_xyz(lat, lon))
+    chord = chord_for_km(tol_km)
+    cutoff = detour_factor * tol_km
+    ends = [u for u in range(len(layer.lat)) if len(layer.adj[u]) == 1 and u not in layer.curated_nodes]
+    joins = []
+    skipped_border = 0
+
+    def planned(a, b):
+        return layer.status.get((min(a, b), max(a, b)), "").startswith("planned:")
+
+    for u in ends:
+        if len(layer.adj[u]) != 1:  # already joined as someone's target
+            continue
+        near = []
+        for j in tree.query_ball_point(unit_xyz(lat[u:u + 1], lon[u:u + 1])[0], chord):
+            if j == u or j in layer.curated_nodes:
+                continue
+            near.append((float(haversine_km(lat[u], lon[u], lat[j], lon[j])), j))
+        if not near:
+            continue
+        near.sort()
+        crossed = False
+        # Bounded Dijkstra from u over open edges.
+        dist = {u: 0.0}
+        heap = [(0.0, u)]
+        while heap:
+            d, x = heapq.heappop(heap)
+            if d > dist.get(x, math.inf) or d > cutoff:
+                continue
+            for y, w in layer.adj[x].items():
+                nd = d + w
+                if nd < dist.get(y, math.inf) and nd <= cutoff and not planned(x, y):
+                    dist[y] = nd
+                    heapq.heappush(heap, (nd, y))
+        for gap, j in near:
+            if dist.get(j, math.inf) <= detour_factor * max(gap, 1e-3):
+                continue
+            if layer.country[u] != layer.country[j]:
+                crossed = True
+                continue
+            layer.add_edge(u, j, gap)
+            joins.append({"gap_km": round(gap, 3),
+                          "network_km": None if j not in dist else round(float(dist[j]), 1),
+                          "at": [round(float(lat[u]), 4), round(float(lon[u]), 4)],
+                          "to": [round(float(lat[j]), 4), round(float(lon[j]), 4)],
+                          "country": str(layer.country[u])})
+            break
+        else:
+            skipped_border += crossed
+    return joins, skipped_border
+
+
 def compress_chains(layer: Layer):
     """Keep junctions, ends, border nodes and curated nodes; every other chain becomes one edge.
 
@@ -558,6 +634,7 @@ def main():
     old = json.load(open(mpath)) if mpath.exists() else {}
     manifest = {"sources": {k: {"registry": r, "version": v} for k, (r, v) in PINS.items()},
                 "layers": old.get("layers", {}), "tolerances_km": DANGLING_TOL_KM,
+                "near_miss_detour_factor": NEAR_MISS_DETOUR,
                 "link_circuity": LINK_CIRCUITY,
                 "curated_links": [c for c in old.get("curated_links", [])
                                   if c["mode"] not in args.layers.split(",")]}
@@ -570,14 +647,29 @@ def main():
         report = []
         apply_links(layer, links, report)
         joins = join_dangling(layer, DANGLING_TOL_KM[mode])
-        comp, after = component_stats(layer)
+        _, mid = component_stats(layer)
         layer.country = assign_countries(np.array(layer.lat), np.array(layer.lon), polys, codes)
+        near, near_border = join_near_misses(layer, DANGLING_TOL_KM[mode], NEAR_MISS_DETOUR)
+        comp, after = component_stats(layer)
+        longest = sorted(near, key=lambda x: -x["gap_km"])[:10]
+        for x in longest:
+            print(f"  near-miss join {x['gap_km']:.2f} km at {x['at']} {x['country']}: "
+                  f"network {x['network_km'] or 'unreachable within cutoff'} km", flush=True)
         keep, cedges = compress_chains(layer)
         n_nodes, n_edges, km = write_layer(layer, keep, cedges, out)
         no_country = int(sum(1 for c in layer.country if not c))
         print(f"{mode}: after={after} joins={joins} kept={n_nodes} edges={n_edges} km={km:.0f}", flush=True)
         manifest["layers"][mode] = {"source": raw, "before_repair": before, "after_repair": after,
-                                    "dangling_joins": joins, "curated_links": len(report),
+                                    "dangling_joins": joins,
+                                    "after_component_joins": mid,
+                                    "near_miss_joins": {
+                                        "count": len(near),
+                                        "km": round(sum(x["gap_km"] for x in near), 1),
+                                        "unreachable_within_cutoff": sum(
+                                            1 for x in near if x["network_km"] is None),
+                                        "skipped_cross_border": near_border,
+                                        "longest": longest},
+                                    "curated_links": len(report),
                                     "nodes_without_country": no_country,
                                     "written": {"nodes": n_nodes, "edges": n_edges, "km": round(km, 1)}}
         manifest["curated_links"].extend(report)

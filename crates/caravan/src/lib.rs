@@ -1,5 +1,6 @@
 //! caravan's interfaces over the engine: loading the prepared network, planning routes
-//! (places → access → search → explanation → alternatives) and formatting results.
+//! (places → access → search → explanation → alternatives), formatting results, and
+//! validation against published corridor figures.
 
 pub mod bench;
 pub mod engine;
@@ -8,6 +9,7 @@ pub mod output;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod plan;
+pub mod validate;
 
 pub use engine::Engine;
 pub use plan::{Plan, PlanError, Request};

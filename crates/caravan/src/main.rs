@@ -1,7 +1,7 @@
 //! `caravan`: multimodal freight routing on the embedded world network.
 
 use anyhow::Result;
-use caravan::output;
+use caravan::{output, validate};
 use caravan::{Engine, Request};
 use caravan_metric::ProfileSpec;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -13,7 +13,8 @@ use std::process::ExitCode;
     name = "caravan",
     version,
     about = "Multimodal freight routing and corridor analysis across Eurasia",
-    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md."
+    long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md.",
+    after_help = "Exit codes: 0 ok; 1 internal error; 2 bad input (unknown place, bad option, malformed cases file); 3 no route under the constraints; 4 caravan validate: the holdout set misses the threshold."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -81,7 +82,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Compare caravan's answers with published corridor figures (days, km, USD per FEU).
+    #[command(
+        long_about = "Runs every reference case in the cases file (origin, destination, modes, objective, published figure, tolerance band, source) and prints caravan's figure, the published one, the error in % and whether it is within the band, with a summary per set (calibration: parameters may be tuned to it; holdout: never tuned to).\n\nThreshold (holdout set): at least 70% of cases within band, median |error| at most 25% for durations and at most 10% for distances.",
+        after_help = "Exit codes: 0 the holdout set meets the threshold (or was not run); 1 internal error; 2 bad cases file (unreadable, malformed, unknown field or value); 4 the holdout set misses the threshold (stderr says which part)."
+    )]
+    Validate {
+        /// Cases file [default: data/validation/cases.toml]
+        #[arg(long)]
+        cases: Option<std::path::PathBuf>,
+        /// Output: an aligned table, JSON, or Markdown tables (the README's Validation section)
+        #[arg(long, value_enum, default_value_t = ValidateFormat::Table)]
+        format: ValidateFormat,
+        /// Run only one set of cases
+        #[arg(long, value_enum)]
+        set: Option<SetArg>,
+    },
 }
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ValidateFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum SetArg {
+    Calibration,
+    Holdout,
+}
+
+/// Exit code when the holdout set misses the validation threshold.
+const EXIT_BELOW_THRESHOLD: u8 = 4;
 
 #[derive(clap::Args, Clone)]
 struct ProfileArgs {
@@ -303,6 +336,55 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Table => print!("{}", output::report_table(&report)),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { cases, format, set } => {
+            let path = match cases {
+                Some(p) => p,
+                None => caravan_network::data_dir()?.join("validation/cases.toml"),
+            };
+            // Check the file before the engine loads, so a typo fails in milliseconds.
+            let mut cases = match validate::load_cases(&path) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("caravan: bad cases file: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            if let Some(s) = set {
+                let want = match s {
+                    SetArg::Calibration => validate::Set::Calibration,
+                    SetArg::Holdout => validate::Set::Holdout,
+                };
+                cases.retain(|c| c.set == want);
+            }
+            let engine = load_engine()?;
+            let bar = if std::io::stderr().is_terminal() {
+                indicatif::ProgressBar::new(cases.len() as u64)
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let report = validate::run(&engine, &cases, &mut |i, _, name| {
+                bar.set_position(i as u64);
+                bar.set_message(name.to_string());
+            });
+            bar.finish_and_clear();
+            match format {
+                ValidateFormat::Table => print!("{}", output::validation_table(&report)),
+                ValidateFormat::Json => print_json(&serde_json::to_value(&report)?),
+                ValidateFormat::Markdown => print!("{}", output::validation_markdown(&report)),
+            }
+            if report.pass {
+                if !report.checked {
+                    eprintln!("caravan: {}", output::verdict(&report));
+                }
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "caravan: validation below threshold: {}",
+                    report.failures.join("; ")
+                );
+                Ok(ExitCode::from(EXIT_BELOW_THRESHOLD))
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Formats: a readable table, JSON and GeoJSON. All three come from the same [`Plan`].
+//! Validation reports render as an aligned table or as Markdown (for the README).
 
 use crate::plan::Plan;
+use crate::validate::{self, MetricKind, Stats};
 use caravan_network::NetworkReport;
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -158,5 +160,151 @@ pub fn report_table(r: &NetworkReport) -> String {
         );
     }
     let _ = writeln!(s, "countries: {}   places: {}", r.countries, r.places);
+    s
+}
+
+/// A validation figure in the unit of its metric (days with decimals, km and USD whole).
+fn figure(v: f64, k: MetricKind) -> String {
+    match k {
+        MetricKind::DurationDays => format!("{v:.2}"),
+        _ => format!("{v:.0}"),
+    }
+}
+
+fn stats_line(name: &str, st: &Stats) -> String {
+    format!(
+        "{name}: {}/{} within band ({:.0}%), median |error| {}",
+        st.within_band,
+        st.cases,
+        st.within_band_share * 100.0,
+        st.median_abs_error_pct
+            .map_or("n/a".into(), |m| format!("{m:.1}%"))
+    )
+}
+
+fn summary_lines(r: &validate::Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for (set, s) in &r.summary {
+        out.push(stats_line(set, &s.all));
+        for (k, st) in &s.by_metric {
+            out.push(format!("  {}", stats_line(k, st)));
+        }
+    }
+    out
+}
+
+/// One aligned row per case, then the per-set summary and the verdict.
+pub fn validation_table(r: &validate::Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<12} {:<58} {:<14} {:>9} {:>9} {:>8} {:>5} band",
+        "set", "case", "metric", "caravan", "published", "error%", "±%"
+    );
+    for c in &r.cases {
+        let _ = writeln!(
+            s,
+            "{:<12} {:<58} {:<14} {:>9} {:>9} {:>8} {:>5.0} {}",
+            c.set.as_str(),
+            clip(&c.name, 58),
+            c.metric.as_str(),
+            c.caravan.map_or("-".into(), |v| figure(v, c.metric)),
+            figure(c.published, c.metric),
+            c.error_pct.map_or("-".into(), |e| format!("{e:+.1}")),
+            c.tolerance_pct,
+            if c.within_band { "yes" } else { "NO" }
+        );
+        if let Some(e) = &c.error {
+            let _ = writeln!(s, "{:<12} error: {e}", "");
+        }
+    }
+    let _ = writeln!(s);
+    for l in summary_lines(r) {
+        let _ = writeln!(s, "{l}");
+    }
+    let _ = writeln!(s, "{}", verdict(r));
+    s
+}
+
+/// The verdict line: which threshold, and whether it was met.
+pub fn verdict(r: &validate::Report) -> String {
+    let t = &r.threshold;
+    let medians: Vec<String> = t
+        .median_abs_error_pct_max
+        .iter()
+        .map(|(k, m)| format!("median |error| ≤ {m}% for {k}"))
+        .collect();
+    let rule = format!(
+        "{} within band ≥ {:.0}%, {}",
+        t.set.as_str(),
+        t.within_band_share_min * 100.0,
+        medians.join(", ")
+    );
+    if !r.checked {
+        format!(
+            "threshold not checked ({} cases not run): {rule}",
+            t.set.as_str()
+        )
+    } else if r.pass {
+        format!("PASS: {rule}")
+    } else {
+        format!("FAIL: {rule}; missed: {}", r.failures.join("; "))
+    }
+}
+
+/// The same report as Markdown tables, for the README's Validation section.
+pub fn validation_markdown(r: &validate::Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| set | within band | median \\|error\\| | duration_days | distance_km | cost_usd |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    for (set, sum) in &r.summary {
+        let cell = |st: Option<&Stats>| {
+            st.map_or("–".into(), |st| {
+                format!(
+                    "{}/{}, median {}",
+                    st.within_band,
+                    st.cases,
+                    st.median_abs_error_pct
+                        .map_or("n/a".into(), |m| format!("{m:.1}%"))
+                )
+            })
+        };
+        let _ = writeln!(
+            s,
+            "| {set} | {}/{} ({:.0}%) | {} | {} | {} | {} |",
+            sum.all.within_band,
+            sum.all.cases,
+            sum.all.within_band_share * 100.0,
+            sum.all
+                .median_abs_error_pct
+                .map_or("n/a".into(), |m| format!("{m:.1}%")),
+            cell(sum.by_metric.get("duration_days")),
+            cell(sum.by_metric.get("distance_km")),
+            cell(sum.by_metric.get("cost_usd")),
+        );
+    }
+    let _ = writeln!(s, "\n{}\n", verdict(r));
+    let _ = writeln!(
+        s,
+        "| set | case | metric | caravan | published | error % | band ±% | within |"
+    );
+    let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---|");
+    for c in &r.cases {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {:.0} | {} |",
+            c.set.as_str(),
+            c.name.replace('|', "\\|"),
+            c.metric.as_str(),
+            c.caravan.map_or("–".into(), |v| figure(v, c.metric)),
+            figure(c.published, c.metric),
+            c.error_pct.map_or("–".into(), |e| format!("{e:+.1}")),
+            c.tolerance_pct,
+            if c.within_band { "yes" } else { "**no**" }
+        );
+    }
     s
 }
