@@ -346,7 +346,11 @@ impl ChainContraction {
     /// Whether a path from `s` to `t` could stay inside one chain (a cheap filter before
     /// [`Self::within_chain`], which matrices would otherwise call for every pair).
     pub fn may_share_chain(&self, s: u32, t: u32) -> bool {
-        let chain = |x: u32| self.core_of(x).is_none().then(|| self.slot[x as usize].chain);
+        let chain = |x: u32| {
+            self.core_of(x)
+                .is_none()
+                .then(|| self.slot[x as usize].chain)
+        };
         match (chain(s), chain(t)) {
             (None, None) => s == t,
             (Some(a), Some(b)) => a == b,

@@ -21,7 +21,9 @@ pub fn matrix(
 ) -> Vec<u64> {
     let n = cch.node_count() as usize;
     let to_ranks = |set: &Vec<(u32, u64)>| -> Vec<(u32, u64)> {
-        set.iter().map(|&(c, w)| (cch.rank[c as usize], w)).collect()
+        set.iter()
+            .map(|&(c, w)| (cch.rank[c as usize], w))
+            .collect()
     };
     // Backward sweeps, in parallel; then buckets as CSR over ranks, entries by target.
     let spaces: Vec<Vec<(u32, u32)>> = targets

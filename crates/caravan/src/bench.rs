@@ -23,6 +23,8 @@ pub struct BenchOptions {
     pub seed: u64,
     pub skip_rail: bool,
     pub skip_world: bool,
+    /// Where to write the rail pairs and caravan's costs (for tools/bench/scgraph_rail.py).
+    pub pairs_out: Option<std::path::PathBuf>,
 }
 
 /// A graph given as arcs with weights and node coordinates.
@@ -187,6 +189,17 @@ pub fn bench_rail(g: &InputGraph, opts: &BenchOptions, say: &dyn Fn(&str)) -> Va
     let (exact, dus) = dijkstra_costs(&graph, &g.weights, &pairs);
     let (d50, _) = percentiles(dus);
     let mut agree = costs == exact;
+    if let Some(path) = &opts.pairs_out {
+        let rows: String = pairs
+            .iter()
+            .zip(&costs)
+            .map(|(&(a, b), c)| format!("{a},{b},{}\n", c.map_or(String::new(), |c| c.to_string())))
+            .collect();
+        match std::fs::write(path, format!("from,to,cost\n{rows}")) {
+            Ok(()) => say(&format!("rail: pairs written to {}", path.display())),
+            Err(e) => say(&format!("rail: could not write {}: {e}", path.display())),
+        }
+    }
     let mut out = json!({
         "name": "rail",
         "nodes": n,

@@ -74,6 +74,9 @@ enum Command {
         /// Only the rail graph, or only the world network
         #[arg(long, value_parser = ["rail", "world"])]
         only: Option<String>,
+        /// Write the rail pairs and caravan's costs as CSV (input of tools/bench/scgraph_rail.py)
+        #[arg(long)]
+        pairs_out: Option<std::path::PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -300,6 +303,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             queries,
             seed,
             only,
+            pairs_out,
             format,
         } => {
             let opts = caravan::bench::BenchOptions {
@@ -307,6 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 seed,
                 skip_rail: only.as_deref() == Some("world"),
                 skip_world: only.as_deref() == Some("rail"),
+                pairs_out,
             };
             let say = |m: &str| eprintln!("bench: {m}");
             let data = caravan_network::data_dir()?;
