@@ -15,11 +15,12 @@ const NONE: u32 = u32::MAX;
 /// Memo: not yet unpacked.
 const UNKNOWN: u64 = u64::MAX;
 /// Memo tag in the high half: the arc has no lower triangle explaining its weight, so it is
-/// an input arc; the low half is the cheapest core arc it stands for.
+/// an input arc; the low half is the cheapest core arc it stands for. Otherwise the memo
+/// holds the triangle's two up-arcs (lower half first).
 const LEAF: u64 = 0xFFFF_FFFE;
 
 /// How each shortcut unpacks under the current metric (per direction): its lower triangle
-/// as two down-arc positions, or the core arc it stands for. Found on first unpacking and
+/// as two up-arcs, or the core arc it stands for. Found on first unpacking and
 /// kept with the customized metric: without it every query repeats the merge-joins over
 /// lower-triangle lists and the parallel-arc choice for each of its thousands of arcs.
 /// Atomics so that parallel searchers (matrix rows) can share one customized metric.
@@ -50,11 +51,16 @@ impl Witnesses {
 /// Reusable buffers for one hierarchy (sized to its node count once).
 pub struct PathSearch<'v> {
     cch: &'v CchView<'v>,
+    /// Tail of every up-arc (the view has heads only), so that a memo can name child arcs
+    /// alone and the hot unpacking path never touches the down-arc lists.
+    up_tail: &'v [u32],
     /// Core node id per rank (the inverse of `cch.rank`).
     order: Vec<u32>,
     fwd: Sweep,
     bwd: Sweep,
     scratch: Vec<u32>,
+    /// Meeting rank of the last search.
+    meet: u32,
 }
 
 pub(crate) struct Sweep {
@@ -165,12 +171,12 @@ impl Sweep {
     }
 }
 
-/// A found path: its weight, the start indices used, and its core arcs in travel order.
-pub struct CorePath {
+/// A found path: its weight and the start indices used; [`PathSearch::unpack_into`] gives
+/// its arcs.
+pub struct Found {
     pub weight: u64,
     pub source: usize,
     pub target: usize,
-    pub arcs: Vec<u32>,
 }
 
 /// The metric side of a search: customized weights, the unpacking memo, and the cheapest
@@ -179,10 +185,12 @@ pub struct Unpacking<'m> {
     pub view: MetricView<'m>,
     pub memo: &'m Witnesses,
     pub core_arc: &'m dyn Fn(u32, u32) -> u32,
+    /// Appends the original arcs a core arc stands for.
+    pub expand: &'m dyn Fn(u32, &mut Vec<u32>),
 }
 
 impl<'v> PathSearch<'v> {
-    pub fn new(cch: &'v CchView<'v>) -> Self {
+    pub fn new(cch: &'v CchView<'v>, up_tail: &'v [u32]) -> Self {
         let n = cch.node_count() as usize;
         let mut order = vec![0u32; n];
         for (v, &r) in cch.rank.iter().enumerate() {
@@ -190,10 +198,12 @@ impl<'v> PathSearch<'v> {
         }
         PathSearch {
             cch,
+            up_tail,
             order,
             fwd: Sweep::new(n),
             bwd: Sweep::new(n),
             scratch: Vec::new(),
+            meet: NONE,
         }
     }
 
@@ -203,7 +213,7 @@ impl<'v> PathSearch<'v> {
         u: &Unpacking,
         sources: &[(u32, u64)],
         targets: &[(u32, u64)],
-    ) -> Option<CorePath> {
+    ) -> Option<Found> {
         let cch = self.cch;
         self.fwd.reset();
         self.bwd.reset();
@@ -246,40 +256,52 @@ impl<'v> PathSearch<'v> {
         if meet == NONE {
             return None;
         }
+        let mut x = meet;
+        while self.fwd.pred[x as usize] != NONE {
+            x = self.fwd.pred[x as usize];
+        }
+        let source = self.fwd.start[x as usize] as usize;
+        let mut y = meet;
+        while self.bwd.pred[y as usize] != NONE {
+            y = self.bwd.pred[y as usize];
+        }
+        let target = self.bwd.start[y as usize] as usize;
+        self.meet = meet;
+        Some(Found {
+            weight: best,
+            source,
+            target,
+        })
+    }
+
+    /// Appends the original arcs of the path found by the last [`Self::path`], in travel
+    /// order.
+    pub fn unpack_into(&mut self, u: &Unpacking, out: &mut Vec<u32>) {
+        let cch = self.cch;
         // Forward half: meeting back to its start, then unpacked start → meeting.
         self.scratch.clear();
-        let mut x = meet;
+        let mut x = self.meet;
         self.scratch.push(x);
         while self.fwd.pred[x as usize] != NONE {
             x = self.fwd.pred[x as usize];
             self.scratch.push(x);
         }
-        let source = self.fwd.start[x as usize] as usize;
-        let mut arcs = Vec::new();
         for i in (1..self.scratch.len()).rev() {
             let (tail, head) = (self.scratch[i], self.scratch[i - 1]);
-            self.unpack(u, true, tail, head, up_arc(cch, tail, head), &mut arcs);
+            self.unpack(u, true, up_arc(cch, tail, head), out);
         }
         // Backward half: meeting down to the target's start.
-        let mut x = meet;
+        let mut x = self.meet;
         while self.bwd.pred[x as usize] != NONE {
             let y = self.bwd.pred[x as usize];
-            self.unpack(u, false, y, x, up_arc(cch, y, x), &mut arcs);
+            self.unpack(u, false, up_arc(cch, y, x), out);
             x = y;
         }
-        let target = self.bwd.start[x as usize] as usize;
-        Some(CorePath {
-            weight: best,
-            source,
-            target,
-            arcs,
-        })
     }
 
-    /// Emits the core arcs of up-arc `arc` = `lo → hi` (forward: travelled lo→hi;
+    /// Emits the original arcs of up-arc `arc` = `lo → hi` (forward: travelled lo→hi;
     /// backward: travelled hi→lo), recursing through its lower triangle.
-    fn unpack(&self, u: &Unpacking, forward: bool, lo: u32, hi: u32, arc: u32, out: &mut Vec<u32>) {
-        let cch = self.cch;
+    fn unpack(&self, u: &Unpacking, forward: bool, arc: u32, out: &mut Vec<u32>) {
         let slot = if forward {
             &u.memo.fwd[arc as usize]
         } else {
@@ -287,8 +309,15 @@ impl<'v> PathSearch<'v> {
         };
         let mut memo = slot.load(Relaxed);
         if memo == UNKNOWN {
+            let (lo, hi) = (self.up_tail[arc as usize], self.cch.up_head[arc as usize]);
             memo = match self.witness(&u.view, forward, lo, hi, arc as usize) {
-                Some((a, b)) => (a as u64) << 32 | b as u64,
+                Some((a, b)) => {
+                    let (bottom, mid) = (
+                        self.cch.down_to_up[a as usize],
+                        self.cch.down_to_up[b as usize],
+                    );
+                    (bottom as u64) << 32 | mid as u64
+                }
                 None => {
                     let (from, to) = if forward { (lo, hi) } else { (hi, lo) };
                     let core = (u.core_arc)(self.order[from as usize], self.order[to as usize]);
@@ -297,21 +326,17 @@ impl<'v> PathSearch<'v> {
             };
             slot.store(memo, Relaxed);
         }
-        let (a, b) = ((memo >> 32) as u32, memo as u32);
-        if a as u64 == LEAF {
-            out.push(b);
-            return;
-        }
-        let z = cch.down_head[a as usize];
-        let (bottom, mid) = (cch.down_to_up[a as usize], cch.down_to_up[b as usize]);
-        if forward {
-            // lo → z → hi: z→lo travelled backward, then z→hi forward.
-            self.unpack(u, false, z, lo, bottom, out);
-            self.unpack(u, true, z, hi, mid, out);
+        let (bottom, mid) = ((memo >> 32) as u32, memo as u32);
+        if bottom as u64 == LEAF {
+            (u.expand)(mid, out);
+        } else if forward {
+            // lo → z → hi: z→lo (bottom) travelled backward, then z→hi (mid) forward.
+            self.unpack(u, false, bottom, out);
+            self.unpack(u, true, mid, out);
         } else {
             // hi → z → lo.
-            self.unpack(u, false, z, hi, mid, out);
-            self.unpack(u, true, z, lo, bottom, out);
+            self.unpack(u, false, mid, out);
+            self.unpack(u, true, bottom, out);
         }
     }
 
@@ -369,4 +394,14 @@ fn up_arc(cch: &CchView, tail: u32, head: u32) -> u32 {
     // Up-heads are sorted per node.
     let heads = &cch.up_head[a as usize..b as usize];
     a + heads.binary_search(&head).unwrap_or(0) as u32
+}
+
+/// Tail of each up-arc, from the CSR offsets.
+pub fn up_tails(cch: &CchView) -> Vec<u32> {
+    let mut t = Vec::with_capacity(cch.up_head.len());
+    for x in 0..cch.node_count() as usize {
+        let n = cch.up_first_out[x + 1] - cch.up_first_out[x];
+        t.extend(std::iter::repeat_n(x as u32, n as usize));
+    }
+    t
 }

@@ -33,6 +33,8 @@ pub(crate) enum Structure {
 pub struct Hierarchy {
     pub chains: ChainContraction,
     pub(crate) structure: Structure,
+    /// Up-arc tails, derived once (see [`PathSearch`]).
+    pub(crate) up_tail: OnceLock<Vec<u32>>,
 }
 
 /// A metric applied to a hierarchy: original weights (for chain parts and unpacking) and
@@ -69,13 +71,24 @@ impl Hierarchy {
         let m = chains.core_node_count();
         let core_lat: Vec<f32> = chains.core_nodes.iter().map(|&v| lat[v as usize]).collect();
         let core_lon: Vec<f32> = chains.core_nodes.iter().map(|&v| lon[v as usize]).collect();
-        let tail: Vec<u32> = (0..m as u32)
+        // The order only needs the undirected shape: each neighbouring pair once (both
+        // directions and parallel arcs by mode would only add work to the flow cuts).
+        let mut pairs: Vec<(u32, u32)> = (0..m as u32)
             .flat_map(|u| {
-                let n = chains.first_out[u as usize + 1] - chains.first_out[u as usize];
-                std::iter::repeat_n(u, n as usize)
+                let (a, b) = (
+                    chains.first_out[u as usize],
+                    chains.first_out[u as usize + 1],
+                );
+                chains.head[a as usize..b as usize]
+                    .iter()
+                    .map(move |&v| (u.min(v), u.max(v)))
             })
+            .filter(|&(a, b)| a != b)
             .collect();
-        let order = cch::inertial_order(m as u32, &tail, &chains.head, &core_lat, &core_lon);
+        pairs.sort_unstable();
+        pairs.dedup();
+        let (tail, head): (Vec<u32>, Vec<u32>) = pairs.into_iter().unzip();
+        let order = cch::inertial_order(m as u32, &tail, &head, &core_lat, &core_lon);
         let order_s = t.elapsed().as_secs_f64();
         let t = std::time::Instant::now();
         let graph = cch::graph::Graph {
@@ -89,6 +102,7 @@ impl Hierarchy {
             Hierarchy {
                 chains,
                 structure: Structure::Owned(cch),
+                up_tail: OnceLock::new(),
             },
             PrepareStats {
                 contract_s,
@@ -154,7 +168,12 @@ impl Hierarchy {
     pub fn searcher<'v>(&'v self, view: &'v CchView<'v>) -> Searcher<'v> {
         Searcher {
             h: self,
-            query: PathSearch::new(view),
+            query: PathSearch::new(
+                view,
+                self.up_tail
+                    .get_or_init(|| crate::elimination::up_tails(&self.view())),
+            ),
+            last_len: 0,
         }
     }
 
@@ -246,6 +265,8 @@ impl Customized {
 pub struct Searcher<'v> {
     h: &'v Hierarchy,
     query: PathSearch<'v>,
+    /// Length of the last path, to size the next one's buffer in one allocation.
+    last_len: usize,
 }
 
 impl Searcher<'_> {
@@ -291,29 +312,29 @@ impl Searcher<'_> {
             v.iter().map(|(_, w, a)| (a.core, w + a.weight)).collect()
         };
         let core_arc = |a: u32, b: u32| self.h.best_core_arc(m, a, b).0;
+        // Chains are a few arcs long: a plain loop beats a memmove call per core arc.
+        let expand = |a: u32, out: &mut Vec<u32>| {
+            for &x in c.arcs_of(a) {
+                out.push(x);
+            }
+        };
         let unpacking = Unpacking {
             view: m.view(),
             memo: &m.witnesses,
             core_arc: &core_arc,
+            expand: &expand,
         };
         if let Some(p) = self.query.path(&unpacking, &starts(&src), &starts(&dst)) {
-            let (sn, sw, sa) = &src[p.source];
-            let (tn, tw, ta) = &dst[p.target];
-            let mut w = sw + sa.weight + tw + ta.weight;
-            let mut arcs = Vec::with_capacity(p.arcs.len() * 4);
-            arcs.extend_from_slice(&sa.arcs);
-            for &a in &p.arcs {
-                w = w.saturating_add(m.core_weights[a as usize] as u64);
-                arcs.extend_from_slice(c.arcs_of(a));
-            }
-            arcs.extend_from_slice(&ta.arcs);
-            debug_assert_eq!(
-                w, p.weight,
-                "unpacked path weight differs from the search's"
-            );
-            if best.as_ref().is_none_or(|b| w < b.weight) {
+            if best.as_ref().is_none_or(|b| p.weight < b.weight) {
+                let (sn, _, sa) = &src[p.source];
+                let (tn, _, ta) = &dst[p.target];
+                let mut arcs = Vec::with_capacity(self.last_len.max(256) * 2);
+                arcs.extend_from_slice(&sa.arcs);
+                self.query.unpack_into(&unpacking, &mut arcs);
+                arcs.extend_from_slice(&ta.arcs);
+                self.last_len = arcs.len();
                 best = Some(Path {
-                    weight: w,
+                    weight: p.weight,
                     source: *sn,
                     target: *tn,
                     arcs,

@@ -148,6 +148,7 @@ impl Hierarchy {
                 path: sp,
                 owned: OnceLock::new(),
             },
+            up_tail: OnceLock::new(),
         })
     }
 
