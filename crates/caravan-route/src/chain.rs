@@ -279,6 +279,15 @@ impl ChainContraction {
         &self.unpack[self.unpack_first[a] as usize..self.unpack_first[a + 1] as usize]
     }
 
+    /// The cheapest core arc `u → v` under core weights (parallel arcs differ by mode).
+    pub fn cheapest_arc(&self, u: u32, v: u32, core_weights: &[u32]) -> u32 {
+        let (a, b) = (self.first_out[u as usize], self.first_out[u as usize + 1]);
+        (a..b)
+            .filter(|&x| self.head[x as usize] == v)
+            .min_by_key(|&x| core_weights[x as usize])
+            .unwrap_or(u32::MAX)
+    }
+
     /// Core arc weights for original arc weights: sums along each chain, saturating at
     /// `cap` (anything at or above `cap`, [`INFINITY`] included, means closed).
     pub fn core_weights_into(&self, weights: &[u32], cap: u32, out: &mut Vec<u32>) {

@@ -8,6 +8,7 @@
 //! endpoints with their initial weights, then unpacks shortcuts like RoutingKit does (first
 //! lower-triangle witness whose weights add up).
 
+use crate::chain::ChainContraction;
 use cch::{CchView, MetricView, INF_WEIGHT};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -179,14 +180,15 @@ pub struct Found {
     pub target: usize,
 }
 
-/// The metric side of a search: customized weights, the unpacking memo, and the cheapest
-/// core arc from one core node to another (parallel arcs differ by mode).
+/// The metric side of a search: customized weights, the unpacking memo, and the core graph
+/// with its weights (parallel core arcs differ by mode; the cheapest is the one travelled).
 pub struct Unpacking<'m> {
     pub view: MetricView<'m>,
     pub memo: &'m Witnesses,
-    pub core_arc: &'m dyn Fn(u32, u32) -> u32,
-    /// Appends the original arcs a core arc stands for.
-    pub expand: &'m dyn Fn(u32, &mut Vec<u32>),
+    /// The core graph: leaves of the unpacking are its arcs, each standing for a chain of
+    /// original arcs.
+    pub chains: &'m ChainContraction,
+    pub core_weights: &'m [u32],
 }
 
 impl<'v> PathSearch<'v> {
@@ -320,7 +322,11 @@ impl<'v> PathSearch<'v> {
                 }
                 None => {
                     let (from, to) = if forward { (lo, hi) } else { (hi, lo) };
-                    let core = (u.core_arc)(self.order[from as usize], self.order[to as usize]);
+                    let core = u.chains.cheapest_arc(
+                        self.order[from as usize],
+                        self.order[to as usize],
+                        u.core_weights,
+                    );
                     LEAF << 32 | core as u64
                 }
             };
@@ -328,7 +334,10 @@ impl<'v> PathSearch<'v> {
         }
         let (bottom, mid) = ((memo >> 32) as u32, memo as u32);
         if bottom as u64 == LEAF {
-            (u.expand)(mid, out);
+            // Chains are a few arcs long: a plain loop beats a memmove call.
+            for &x in u.chains.arcs_of(mid) {
+                out.push(x);
+            }
         } else if forward {
             // lo → z → hi: z→lo (bottom) travelled backward, then z→hi (mid) forward.
             self.unpack(u, false, bottom, out);

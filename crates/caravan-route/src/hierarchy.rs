@@ -242,17 +242,6 @@ impl Hierarchy {
         let (w, arcs) = self.chains.within_chain(s.node, t.node, &m.weights)?;
         Some((w + extra, arcs))
     }
-
-    /// The cheapest core arc `u → v` under the metric (parallel arcs differ by mode).
-    fn best_core_arc(&self, m: &Customized, u: u32, v: u32) -> (u32, u64) {
-        let c = &self.chains;
-        let (a, b) = (c.first_out[u as usize], c.first_out[u as usize + 1]);
-        (a..b)
-            .filter(|&x| c.head[x as usize] == v)
-            .map(|x| (x, m.core_weights[x as usize] as u64))
-            .min_by_key(|&(_, w)| w)
-            .unwrap_or((u32::MAX, u64::MAX))
-    }
 }
 
 impl Customized {
@@ -311,18 +300,11 @@ impl Searcher<'_> {
         let starts = |v: &[(u32, u64, Attachment)]| -> Vec<(u32, u64)> {
             v.iter().map(|(_, w, a)| (a.core, w + a.weight)).collect()
         };
-        let core_arc = |a: u32, b: u32| self.h.best_core_arc(m, a, b).0;
-        // Chains are a few arcs long: a plain loop beats a memmove call per core arc.
-        let expand = |a: u32, out: &mut Vec<u32>| {
-            for &x in c.arcs_of(a) {
-                out.push(x);
-            }
-        };
         let unpacking = Unpacking {
             view: m.view(),
             memo: &m.witnesses,
-            core_arc: &core_arc,
-            expand: &expand,
+            chains: c,
+            core_weights: &m.core_weights,
         };
         if let Some(p) = self.query.path(&unpacking, &starts(&src), &starts(&dst)) {
             if best.as_ref().is_none_or(|b| p.weight < b.weight) {
