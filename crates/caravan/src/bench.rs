@@ -361,7 +361,7 @@ pub fn bench_world(
     let matrix_s = t.elapsed().as_secs_f64();
     let diagonal_agrees = (0..k).all(|i| mx[i * k + i] == costs[i]);
     say("world: exact search (Dijkstra) on the same pairs");
-    let (exact, dus) = dijkstra_costs(&e.graph, &metric.weights, &pairs);
+    let (exact, dus) = dijkstra_costs(e.graph(), &metric.weights, &pairs);
     let (d50, _) = percentiles(dus);
     let (rss, peak) = rss_mb();
     Ok(json!({

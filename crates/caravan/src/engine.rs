@@ -15,8 +15,9 @@ const METRIC_CACHE: usize = 4;
 pub struct Engine {
     pub net: Network,
     pub params: Params,
-    /// Plain adjacency for the exact search (the oracle in tests, diagnostics).
-    pub graph: Graph,
+    /// Plain adjacency for the exact search (the oracle in tests, diagnostics), built on
+    /// first use: routing itself never needs it.
+    graph: std::sync::OnceLock<Graph>,
     pub hierarchy: Hierarchy,
     pub data_dir: PathBuf,
     pub cache: CacheStatus,
@@ -51,7 +52,6 @@ impl Engine {
         let (net, status) = caravan_network::load_or_build(data, cache, progress)?;
         let params = Params::load(&data.join("params.toml"))?;
         let pairs: Vec<(u32, u32)> = net.arcs.iter().map(|a| (a.from, a.to)).collect();
-        let graph = Graph::from_arcs(net.nodes.len(), &pairs);
         let lat: Vec<f32> = net.nodes.iter().map(|n| n.lat).collect();
         let lon: Vec<f32> = net.nodes.iter().map(|n| n.lon).collect();
         let key = caravan_route::topology_key(net.nodes.len(), &pairs, &lat, &lon);
@@ -71,13 +71,32 @@ impl Engine {
         Ok(Engine {
             net,
             params,
-            graph,
+            graph: std::sync::OnceLock::new(),
             hierarchy,
             data_dir: data.to_path_buf(),
             cache: status,
             hierarchy_rebuilt,
             metrics: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Adjacency for the exact search.
+    pub fn graph(&self) -> &Graph {
+        self.graph.get_or_init(|| {
+            let pairs: Vec<(u32, u32)> = self.net.arcs.iter().map(|a| (a.from, a.to)).collect();
+            Graph::from_arcs(self.net.nodes.len(), &pairs)
+        })
+    }
+
+    /// Customizes the hierarchy for these profiles now, so that a serving process answers
+    /// its common profiles without a customization on the first request.
+    pub fn warm(&self, specs: &[caravan_metric::ProfileSpec]) -> Result<(), EngineError> {
+        for spec in specs {
+            let profile = caravan_metric::Profile::new(&self.net, spec)?;
+            let metric = caravan_metric::Metric::new(&self.net, &self.params, profile);
+            self.customized(&metric.weights)?;
+        }
+        Ok(())
     }
 
     /// The hierarchy customized for these arc weights, from the cache or made now (reusing

@@ -28,6 +28,13 @@ enum Format {
     Geojson,
 }
 
+/// Formats of reports that have no geometry.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum ReportFormat {
+    Table,
+    Json,
+}
+
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
@@ -77,8 +84,8 @@ enum Command {
         /// Write the rail pairs and caravan's costs as CSV (input of tools/bench/scgraph_rail.py)
         #[arg(long)]
         pairs_out: Option<std::path::PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
     },
     /// The network report: nodes, arcs and km per mode, repair effect, coverage.
     Network {
@@ -328,8 +335,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let report = caravan::bench::report(graphs);
             match format {
-                Format::Table => print!("{}", caravan::bench::report_table(&report)),
-                _ => print_json(&report),
+                ReportFormat::Table => print!("{}", caravan::bench::report_table(&report)),
+                ReportFormat::Json => print_json(&report),
             }
             Ok(ExitCode::SUCCESS)
         }

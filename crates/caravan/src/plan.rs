@@ -349,7 +349,7 @@ impl Engine {
                     .collect::<Vec<_>>()
             };
             Dijkstra::new(self.net.nodes.len())
-                .run(&self.graph, &metric.weights, &ends(&a), &ends(&b))
+                .run(self.graph(), &metric.weights, &ends(&a), &ends(&b))
                 .is_some()
         };
         let mut hints = Vec::new();

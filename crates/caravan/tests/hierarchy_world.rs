@@ -26,7 +26,7 @@ fn compare(weights: &[u32], pairs: &[(u32, u32)]) -> usize {
     let mut found = 0;
     for &(a, b) in pairs {
         let ep = |x| [Endpoint { node: x, weight: 0 }];
-        let exact = d.run(&e.graph, weights, &ep(a), &ep(b));
+        let exact = d.run(e.graph(), weights, &ep(a), &ep(b));
         let fast = s.path(&m, &ep(a), &ep(b));
         assert_eq!(
             exact.as_ref().map(|p| p.weight),
@@ -80,4 +80,51 @@ fn hierarchy_equals_exact_search_under_random_metrics() {
         let p = pairs(20, &mut rng);
         assert!(compare(&w, &p) > 0);
     }
+}
+
+#[test]
+fn customized_profiles_are_cached_and_recycled() {
+    let e = common::engine();
+    let specs: Vec<ProfileSpec> = ["time", "cost", "co2", "balanced", "time"]
+        .iter()
+        .zip([
+            vec![],
+            vec![],
+            vec![],
+            vec!["rail".to_string()],
+            vec!["road".to_string()],
+        ])
+        .map(|(o, modes)| ProfileSpec {
+            objective: Some(o.to_string()),
+            modes,
+            ..Default::default()
+        })
+        .collect();
+    let weights: Vec<Vec<u32>> = specs
+        .iter()
+        .map(|s| Metric::new(&e.net, &e.params, e.profile(s).unwrap()).weights)
+        .collect();
+    e.warm(&specs[..1]).unwrap();
+    let first = e.customized(&weights[0]).unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &e.customized(&weights[0]).unwrap()),
+        "a warmed profile is served from the cache"
+    );
+    drop(first);
+    // Five distinct profiles through a cache of four: the oldest is recycled, and every
+    // customization, fresh or recycled, answers like the exact search.
+    for w in &weights {
+        e.customized(w).unwrap();
+    }
+    let recent = e.customized(&weights[4]).unwrap();
+    assert!(std::sync::Arc::ptr_eq(
+        &recent,
+        &e.customized(&weights[4]).unwrap()
+    ));
+    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+    let found: usize = weights
+        .iter()
+        .map(|w| compare(w, &pairs(5, &mut rng)))
+        .sum();
+    assert!(found > 0);
 }

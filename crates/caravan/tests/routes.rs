@@ -230,7 +230,7 @@ fn corridor_cities_are_connected() {
     ];
     let src = road_node("Shanghai");
     let dist = Dijkstra::new(e.net.nodes.len()).distances(
-        &e.graph,
+        e.graph(),
         &metric.weights,
         &[Endpoint {
             node: src,
@@ -275,7 +275,7 @@ fn corridor_cities_are_connected() {
     };
     let from = rail_node("Xi'an");
     let rd = Dijkstra::new(e.net.nodes.len()).distances(
-        &e.graph,
+        e.graph(),
         &rail_metric.weights,
         &[Endpoint {
             node: from,
