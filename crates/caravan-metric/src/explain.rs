@@ -168,12 +168,26 @@ impl Metric<'_> {
         totals
     }
 
+    /// Legs, events and totals of a path, with each leg's geometry.
     pub fn explain(
         &self,
         arcs: &[u32],
         origin: Option<&Access>,
         destination: Option<&Access>,
     ) -> Route {
+        self.explain_with(arcs, origin, destination, true)
+    }
+
+    /// As [`Self::explain`]; without `geometry` the legs carry no line (decoding every arc's
+    /// polyline is most of the work, and only GeoJSON output draws it).
+    pub fn explain_with(
+        &self,
+        arcs: &[u32],
+        origin: Option<&Access>,
+        destination: Option<&Access>,
+        geometry: bool,
+    ) -> Route {
+        let with_geometry = geometry;
         let net = self.net;
         let mut legs: Vec<Leg> = Vec::new();
         let mut events = Vec::new();
@@ -295,7 +309,11 @@ impl Metric<'_> {
                     ),
                 });
             }
-            let geometry = net.arc_geometry(a);
+            let geometry = if with_geometry {
+                net.arc_geometry(a)
+            } else {
+                Vec::new()
+            };
             if open_leg.as_ref().is_some_and(|l| l.mode != a.mode) {
                 // Modes changed without a transfer (not expected); close the leg.
                 legs.extend(close_leg(net, open_leg.take(), last_node));
@@ -308,7 +326,8 @@ impl Metric<'_> {
             leg.co2_kg += cost.co2_kg;
             push_country(&mut leg.countries, net.country_code(na.country));
             push_country(&mut leg.countries, net.country_code(nb.country));
-            if leg.geometry.last() == geometry.first() {
+            if geometry.is_empty() {
+            } else if leg.geometry.last() == geometry.first() {
                 leg.geometry.extend_from_slice(&geometry[1..]);
             } else {
                 leg.geometry.extend(geometry);

@@ -225,6 +225,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 destination: to,
                 profile: profile.spec(),
                 alternatives: alternatives as usize,
+                geometry: format == Format::Geojson,
             };
             match engine.plan(&req) {
                 Ok(plan) => {

@@ -23,6 +23,8 @@ pub struct Request {
     pub destination: String,
     pub profile: ProfileSpec,
     pub alternatives: usize,
+    /// Draw each leg's line (GeoJSON output); tables and JSON do without.
+    pub geometry: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,7 +220,7 @@ impl Engine {
                 lon: destination.lon,
                 km: t.km,
             });
-            let mut route = metric.explain(&path.arcs, oa.as_ref(), da.as_ref());
+            let mut route = metric.explain_with(&path.arcs, oa.as_ref(), da.as_ref(), req.geometry);
             if f.as_leg
                 && !origin.country.is_empty()
                 && route.countries.first() != Some(&origin.country)

@@ -112,6 +112,7 @@ impl Case {
                 scenarios: self.scenarios.clone(),
             },
             alternatives: 1,
+            geometry: false,
         }
     }
 }

@@ -40,6 +40,7 @@ fn matrix_cells_equal_single_routes() {
                     destination: d.to_string(),
                     profile: spec.clone(),
                     alternatives: 1,
+                    geometry: false,
                 });
                 match plan {
                     Ok(p) => {

@@ -16,6 +16,7 @@ fn plan(from: &str, to: &str, f: impl FnOnce(&mut ProfileSpec)) -> Plan {
             destination: to.into(),
             profile: spec,
             alternatives: 1,
+            geometry: false,
         })
         .unwrap_or_else(|e| panic!("{from} → {to}: {e}"))
 }
@@ -157,6 +158,7 @@ fn alternatives_differ_in_corridor_or_mode() {
             destination: "Tashkent".into(),
             profile: ProfileSpec::default(),
             alternatives: 3,
+            geometry: false,
         })
         .unwrap();
     assert!(p.routes.len() >= 2);
