@@ -308,29 +308,15 @@ impl ChainContraction {
     /// Where a search starting at `node` enters the core: the node itself, or the ends of
     /// its chain it can travel to, with the chain part's weight and arcs.
     pub fn as_source(&self, node: u32, weights: &[u32]) -> Vec<Attachment> {
-        if let Some(c) = self.core_of(node) {
-            return vec![Attachment {
-                core: c,
-                weight: 0,
-                arcs: Vec::new(),
-            }];
-        }
-        let Slot { chain, pos } = self.slot[node as usize];
-        let c = &self.chains[chain as usize];
-        let (i, k) = (pos as usize, c.nodes.len() - 1);
-        let mut out = Vec::new();
-        if !c.fwd.is_empty() {
-            out.extend(self.attach(c.nodes[k], c.fwd[i..k].to_vec(), weights));
-        }
-        if !c.bwd.is_empty() {
-            let arcs: Vec<u32> = c.bwd[..i].iter().rev().copied().collect();
-            out.extend(self.attach(c.nodes[0], arcs, weights));
-        }
-        out
+        self.attachments(node, weights, true)
     }
 
     /// Where a search ending at `node` leaves the core (the mirror of [`Self::as_source`]).
     pub fn as_target(&self, node: u32, weights: &[u32]) -> Vec<Attachment> {
+        self.attachments(node, weights, false)
+    }
+
+    fn attachments(&self, node: u32, weights: &[u32], leaving: bool) -> Vec<Attachment> {
         if let Some(c) = self.core_of(node) {
             return vec![Attachment {
                 core: c,
@@ -341,13 +327,24 @@ impl ChainContraction {
         let Slot { chain, pos } = self.slot[node as usize];
         let c = &self.chains[chain as usize];
         let (i, k) = (pos as usize, c.nodes.len() - 1);
+        // Leaving: forward to ck, backward to c0. Arriving: forward from c0, backward from ck.
+        let (fwd_end, fwd_arcs) = if leaving {
+            (k, &c.fwd.get(i..k).unwrap_or_default())
+        } else {
+            (0, &c.fwd.get(..i).unwrap_or_default())
+        };
+        let (bwd_end, bwd_arcs) = if leaving {
+            (0, &c.bwd.get(..i).unwrap_or_default())
+        } else {
+            (k, &c.bwd.get(i..k).unwrap_or_default())
+        };
         let mut out = Vec::new();
         if !c.fwd.is_empty() {
-            out.extend(self.attach(c.nodes[0], c.fwd[..i].to_vec(), weights));
+            out.extend(self.attach(c.nodes[fwd_end], fwd_arcs.to_vec(), weights));
         }
         if !c.bwd.is_empty() {
-            let arcs: Vec<u32> = c.bwd[i..k].iter().rev().copied().collect();
-            out.extend(self.attach(c.nodes[k], arcs, weights));
+            let arcs: Vec<u32> = bwd_arcs.iter().rev().copied().collect();
+            out.extend(self.attach(c.nodes[bwd_end], arcs, weights));
         }
         out
     }

@@ -1,20 +1,7 @@
 //! Every error path of `caravan route` exits with its documented code, never a panic.
 
 mod common;
-use std::process::Command;
-
-fn caravan(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_caravan"))
-        .args(args)
-        .env("CARAVAN_CACHE", common::cache_dir())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+use common::caravan;
 
 #[test]
 fn route_errors_have_exit_codes() {

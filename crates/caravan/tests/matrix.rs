@@ -6,7 +6,6 @@ mod common;
 use caravan::Request;
 use caravan_metric::ProfileSpec;
 use std::path::PathBuf;
-use std::process::Command;
 
 fn tmp(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("matrix-test");
@@ -58,15 +57,8 @@ fn matrix_cells_equal_single_routes() {
 }
 
 fn caravan(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_caravan"))
-        .args(args)
-        .env("CARAVAN_CACHE", common::cache_dir())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let (code, _, err) = common::caravan(args);
+    (code, err)
 }
 
 #[test]
