@@ -274,6 +274,18 @@ impl ChainContraction {
     }
 
     /// The original arcs a core arc stands for, in travel order.
+    /// Where a core arc's original arcs lie in [`Self::unpacked`]: start and count.
+    pub fn unpack_range(&self, core_arc: u32) -> (u32, u32) {
+        let a = core_arc as usize;
+        let start = self.unpack_first[a];
+        (start, self.unpack_first[a + 1] - start)
+    }
+
+    /// Every core arc's original arcs, concatenated.
+    pub fn unpacked(&self) -> &[u32] {
+        &self.unpack
+    }
+
     pub fn arcs_of(&self, core_arc: u32) -> &[u32] {
         let a = core_arc as usize;
         &self.unpack[self.unpack_first[a] as usize..self.unpack_first[a + 1] as usize]

@@ -15,10 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 const NONE: u32 = u32::MAX;
 /// Memo: not yet unpacked.
 const UNKNOWN: u64 = u64::MAX;
-/// Memo tag in the high half: the arc has no lower triangle explaining its weight, so it is
-/// an input arc; the low half is the cheapest core arc it stands for. Otherwise the memo
-/// holds the triangle's two up-arcs (lower half first).
-const LEAF: u64 = 0xFFFF_FFFE;
+/// Memo flag in the high half: the arc has no lower triangle explaining its weight, so it
+/// is an input arc, standing for the cheapest parallel core arc; the rest of the high half
+/// is that core arc's number of original arcs and the low half where they start (see
+/// [`ChainContraction::unpack_range`]), so a warm leaf is one read. Otherwise the memo holds
+/// the triangle's two up-arcs (lower half first; up-arc ids stay below 2^31).
+const LEAF: u32 = 0x8000_0000;
 
 /// How each shortcut unpacks under the current metric (per direction): its lower triangle
 /// as two up-arcs, or the core arc it stands for. Found on first unpacking and
@@ -327,15 +329,17 @@ impl<'v> PathSearch<'v> {
                         self.order[to as usize],
                         u.core_weights,
                     );
-                    LEAF << 32 | core as u64
+                    let (start, len) = u.chains.unpack_range(core);
+                    ((LEAF | len) as u64) << 32 | start as u64
                 }
             };
             slot.store(memo, Relaxed);
         }
         let (bottom, mid) = ((memo >> 32) as u32, memo as u32);
-        if bottom as u64 == LEAF {
+        if bottom & LEAF != 0 {
+            let len = (bottom & !LEAF) as usize;
             // Chains are a few arcs long: a plain loop beats a memmove call.
-            for &x in u.chains.arcs_of(mid) {
+            for &x in &u.chains.unpacked()[mid as usize..mid as usize + len] {
                 out.push(x);
             }
         } else if forward {
