@@ -78,14 +78,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 impl Hierarchy {
     /// Writes the prepared hierarchy under `dir` as `name-KEY.*`.
     pub fn save(&self, dir: &Path, name: &str, key: u64) -> Result<(), StoreError> {
-        let Structure::Owned(cch) = &self.structure else {
+        let Structure::Owned(owned) = &self.structure else {
             return Ok(()); // already on disk
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let (sp, cp) = paths(dir, name, key);
         let pid = std::process::id();
         let stmp = sp.with_extension(format!("cch-struct.tmp{pid}"));
-        cch.save_struct(&stmp).map_err(io(&stmp))?;
+        owned.cch().save_struct(&stmp).map_err(io(&stmp))?;
         let bytes = std::fs::read(&stmp).map_err(io(&stmp))?;
         let header = Header {
             magic: MAGIC,
