@@ -185,9 +185,8 @@ impl Metric<'_> {
         arcs: &[u32],
         origin: Option<&Access>,
         destination: Option<&Access>,
-        geometry: bool,
+        with_geometry: bool,
     ) -> Route {
-        let with_geometry = geometry;
         let net = self.net;
         let mut legs: Vec<Leg> = Vec::new();
         let mut events = Vec::new();
@@ -326,8 +325,7 @@ impl Metric<'_> {
             leg.co2_kg += cost.co2_kg;
             push_country(&mut leg.countries, net.country_code(na.country));
             push_country(&mut leg.countries, net.country_code(nb.country));
-            if geometry.is_empty() {
-            } else if leg.geometry.last() == geometry.first() {
+            if leg.geometry.last().is_some() && leg.geometry.last() == geometry.first() {
                 leg.geometry.extend_from_slice(&geometry[1..]);
             } else {
                 leg.geometry.extend(geometry);

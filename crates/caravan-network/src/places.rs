@@ -158,17 +158,7 @@ impl Network {
             .iter()
             .find(|(a, i)| *a == key && in_country(&self.cities[*i as usize]))
         {
-            let c = &self.cities[i as usize];
-            return Ok(Place {
-                query: q.into(),
-                name: c.name.clone(),
-                kind: PlaceKind::City,
-                country: self.country_code(c.country).into(),
-                lat: c.lat as f64,
-                lon: c.lon as f64,
-                note: None,
-                index: i,
-            });
+            return Ok(self.city_place(i as usize, q, None));
         }
         // Primary names beat alternates: "Kashi" is an alternate of both Kashgar and
         // Varanasi, but a city whose own name matches always wins.
@@ -202,21 +192,26 @@ impl Network {
                     self.country_code(self.cities[matches.iter().copied().find(|&i| i != best).unwrap_or(best)].country)
                 )
             });
-            return Ok(Place {
-                query: q.into(),
-                name: c.name.clone(),
-                kind: PlaceKind::City,
-                country: self.country_code(c.country).into(),
-                lat: c.lat as f64,
-                lon: c.lon as f64,
-                note,
-                index: best as u32,
-            });
+            return Ok(self.city_place(best, q, note));
         }
         Err(PlaceError::Unknown {
             query: q.into(),
             candidates: self.fuzzy_candidates(&key, 5),
         })
+    }
+
+    fn city_place(&self, i: usize, query: &str, note: Option<String>) -> Place {
+        let c = &self.cities[i];
+        Place {
+            query: query.into(),
+            name: c.name.clone(),
+            kind: PlaceKind::City,
+            country: self.country_code(c.country).into(),
+            lat: c.lat as f64,
+            lon: c.lon as f64,
+            note,
+            index: i as u32,
+        }
     }
 
     /// Closest names by Jaro–Winkler similarity, weighting population to break near-ties.

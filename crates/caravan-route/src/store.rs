@@ -152,14 +152,21 @@ impl Hierarchy {
         })
     }
 
-    /// Opens the saved hierarchy for this topology, or prepares and saves it. Returns
-    /// whether it was built, and why a saved one was not used.
-    pub fn open_or_build(dir: &Path, name: &str, t: Topology) -> (Hierarchy, Option<String>) {
+    /// Opens the saved hierarchy for this topology, or prepares and saves it (calling
+    /// `on_build` first, e.g. to tell the user why they wait). Returns why a saved one was
+    /// not used, if it was not.
+    pub fn open_or_build(
+        dir: &Path,
+        name: &str,
+        t: Topology,
+        on_build: &mut dyn FnMut(),
+    ) -> (Hierarchy, Option<String>) {
         let (n, arcs, lat, lon) = (t.node_count, t.arcs, t.lat, t.lon);
         let key = topology_key(n, arcs, lat, lon);
         match Hierarchy::open(dir, name, key) {
             Ok(h) => (h, None),
             Err(e) => {
+                on_build();
                 let (h, _) = Hierarchy::build(n, arcs, lat, lon, &[]);
                 // A read-only cache only costs the next start its preparation.
                 let why = match h.save(dir, name, key) {

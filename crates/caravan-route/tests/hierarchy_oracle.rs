@@ -136,9 +136,9 @@ fn saved_hierarchy_answers_like_the_built_one_and_corruption_is_detected() {
     };
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hier-store-test");
     let _ = std::fs::remove_dir_all(&dir);
-    let (built, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
+    let (built, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs), &mut || {});
     assert!(why.is_some(), "first open must build");
-    let (opened, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
+    let (opened, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs), &mut || {});
     assert!(why.is_none(), "second open must reuse the bundle: {why:?}");
     let (mb, mo) = (
         built.customize(w.clone()).unwrap(),
@@ -161,16 +161,16 @@ fn saved_hierarchy_answers_like_the_built_one_and_corruption_is_detected() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x5a;
     std::fs::write(&file, bytes).unwrap();
-    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
+    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs), &mut || {});
     assert!(
         why.unwrap().contains("checksum"),
         "corruption must be reported"
     );
-    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs));
+    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs), &mut || {});
     assert!(why.is_none(), "the rebuilt bundle must be reused");
     // A different topology (one more arc) is stale: a new key, so a new build.
     let mut more = arcs.clone();
     more.push((0, 30));
-    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&more));
+    let (_, why) = Hierarchy::open_or_build(&dir, "ring", topo(&more), &mut || {});
     assert!(why.is_some());
 }

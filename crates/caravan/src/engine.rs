@@ -54,20 +54,16 @@ impl Engine {
         let pairs: Vec<(u32, u32)> = net.arcs.iter().map(|a| (a.from, a.to)).collect();
         let lat: Vec<f32> = net.nodes.iter().map(|n| n.lat).collect();
         let lon: Vec<f32> = net.nodes.iter().map(|n| n.lon).collect();
-        let key = caravan_route::topology_key(net.nodes.len(), &pairs, &lat, &lon);
-        let (hierarchy, hierarchy_rebuilt) = match Hierarchy::open(cache, "world", key) {
-            Ok(h) => (h, None),
-            Err(why) => {
-                progress("preparing the routing hierarchy (first run only)", 0.9);
-                let (h, _) = Hierarchy::build(net.nodes.len(), &pairs, &lat, &lon, &[]);
-                // A read-only cache only costs the next start its preparation.
-                let why = match h.save(cache, "world", key) {
-                    Ok(()) => why.to_string(),
-                    Err(e) => format!("{why}; not saved: {e}"),
-                };
-                (h, Some(why))
-            }
+        let topology = caravan_route::Topology {
+            node_count: net.nodes.len(),
+            arcs: &pairs,
+            lat: &lat,
+            lon: &lon,
         };
+        let (hierarchy, hierarchy_rebuilt) =
+            Hierarchy::open_or_build(cache, "world", topology, &mut || {
+                progress("preparing the routing hierarchy (first run only)", 0.9)
+            });
         Ok(Engine {
             net,
             params,

@@ -6,7 +6,7 @@
 //! `totals`, exactly as `route` computes them. Pairs run in parallel (rayon), each thread
 //! with its own reusable searcher.
 
-use crate::plan::{Candidate, PlanError};
+use crate::plan::{endpoints, Candidate, PlanError};
 use crate::Engine;
 use caravan_metric::{Metric, ProfileSpec};
 use caravan_network::Place;
@@ -105,13 +105,7 @@ impl Engine {
                 .iter()
                 .map(|p| {
                     let c = self.access(&metric, p);
-                    let e = c
-                        .iter()
-                        .map(|c| Endpoint {
-                            node: c.node,
-                            weight: metric.weight_of(&metric.access_cost(c.km)),
-                        })
-                        .collect();
+                    let e = endpoints(&metric, &c);
                     (c, e)
                 })
                 .collect()

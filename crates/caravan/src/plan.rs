@@ -190,15 +190,7 @@ impl Engine {
                 )));
             }
         }
-        let ends = |c: &[Candidate]| -> Vec<Endpoint> {
-            c.iter()
-                .map(|c| Endpoint {
-                    node: c.node,
-                    weight: metric.weight_of(&metric.access_cost(c.km)),
-                })
-                .collect()
-        };
-        let (sources, targets) = (ends(&from), ends(&to));
+        let (sources, targets) = (endpoints(&metric, &from), endpoints(&metric, &to));
         let view = self.hierarchy.view();
         let mut searcher = self.hierarchy.searcher(&view);
         let mut search = |weights: &[u32]| -> Result<Option<caravan_route::Path>, PlanError> {
@@ -375,6 +367,17 @@ impl Engine {
             format!("{base}: {}", hints.join("; "))
         }
     }
+}
+
+/// Search endpoints for a place's access candidates, each weighted by its drayage.
+pub(crate) fn endpoints(metric: &Metric, candidates: &[Candidate]) -> Vec<Endpoint> {
+    candidates
+        .iter()
+        .map(|c| Endpoint {
+            node: c.node,
+            weight: metric.weight_of(&metric.access_cost(c.km)),
+        })
+        .collect()
 }
 
 fn scale(w: u32, f: f64) -> u32 {
