@@ -2,6 +2,7 @@
 
 use crate::{Cargo, Objective, Params, Profile};
 use caravan_network::{Arc, ArcKind, Commodity, Mode, Network, NONE};
+use rayon::prelude::*;
 
 /// What one arc costs the shipment, split so that the explanation can name each part.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -43,6 +44,49 @@ pub struct Metric<'a> {
     pub params: &'a Params,
     pub profile: Profile,
     pub weights: Vec<u32>,
+    lookup: Lookup,
+}
+
+/// The parameters an arc's cost reads, resolved once per metric into tables indexed by
+/// the network's ids: a new metric prices every one of 1.8 M arcs, and string-keyed maps
+/// per arc made that the larger half of a profile switch (measured: 155 ms of 320).
+struct Lookup {
+    /// Rail speed by the departure node's country (km/day).
+    rail_speed: Vec<f64>,
+    /// Extra (hours, USD per FEU) by passage id.
+    passage: Vec<Option<(f64, f64)>>,
+    /// Modes the cargo may use, as a bit set by mode; all when the cargo has no list.
+    cargo_modes: u8,
+    /// Modes the profile allows, as a bit set by mode.
+    profile_modes: u8,
+}
+
+impl Lookup {
+    fn new(net: &Network, params: &Params, profile: &Profile) -> Lookup {
+        let rail = params.mode(Mode::Rail).speed_km_per_day;
+        Lookup {
+            rail_speed: (0..net.countries.len())
+                .map(|c| {
+                    let code = net.country_code(c as caravan_network::CountryId);
+                    params
+                        .rail_speed_by_country
+                        .get(code)
+                        .copied()
+                        .unwrap_or(rail)
+                })
+                .collect(),
+            passage: net
+                .passages
+                .iter()
+                .map(|p| params.passages.get(p).copied())
+                .collect(),
+            cargo_modes: match params.cargo_modes.get(profile.cargo.as_str()) {
+                Some(ms) => ms.iter().fold(0, |b, m| b | m.bit()),
+                None => u8::MAX,
+            },
+            profile_modes: profile.modes,
+        }
+    }
 }
 
 impl<'a> Metric<'a> {
@@ -50,12 +94,14 @@ impl<'a> Metric<'a> {
         let mut m = Metric {
             net,
             params,
+            lookup: Lookup::new(net, params, &profile),
             profile,
             weights: Vec::new(),
         };
-        m.weights = (0..net.arcs.len())
-            .map(|i| {
-                let a = &net.arcs[i];
+        m.weights = net
+            .arcs
+            .par_iter()
+            .map(|a| {
                 if !m.allowed(a) {
                     caravan_route::INFINITY
                 } else {
@@ -117,14 +163,9 @@ impl<'a> Metric<'a> {
             &self.net.nodes[a.from as usize],
             &self.net.nodes[a.to as usize],
         );
-        if !p.allows(na.mode) || !p.allows(nb.mode) {
+        let both = na.mode.bit() | nb.mode.bit();
+        if both & self.lookup.profile_modes != both || both & self.lookup.cargo_modes != both {
             return false;
-        }
-        let cargo_modes = &self.params.cargo_modes;
-        if let Some(ms) = cargo_modes.get(p.cargo.as_str()) {
-            if !ms.contains(&na.mode) || !ms.contains(&nb.mode) {
-                return false;
-            }
         }
         if !p.country_allowed[na.country as usize] || !p.country_allowed[nb.country as usize] {
             return false;
@@ -180,14 +221,7 @@ impl<'a> Metric<'a> {
         let gas = self.profile.cargo == Cargo::Gas && a.mode == Mode::Pipeline;
         if !matches!(a.kind, ArcKind::Ferry(_)) {
             let speed = if a.mode == Mode::Rail {
-                let country = self
-                    .net
-                    .country_code(self.net.nodes[a.from as usize].country);
-                self.params
-                    .rail_speed_by_country
-                    .get(country)
-                    .copied()
-                    .unwrap_or(mp.speed_km_per_day)
+                self.lookup.rail_speed[self.net.nodes[a.from as usize].country as usize]
             } else if gas {
                 mp.speed_km_per_day_gas
             } else {
@@ -201,11 +235,7 @@ impl<'a> Metric<'a> {
             _ => km * t * mp.usd_per_tkm,
         };
         if a.passage != NONE {
-            if let Some(&(h, usd)) = self
-                .params
-                .passages
-                .get(&self.net.passages[a.passage as usize])
-            {
+            if let Some((h, usd)) = self.lookup.passage[a.passage as usize] {
                 c.travel_h += h;
                 c.travel_usd += usd * self.units();
             }
