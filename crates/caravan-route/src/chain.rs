@@ -303,8 +303,9 @@ impl ChainContraction {
     /// Core arc weights for original arc weights: sums along each chain, saturating at
     /// `cap` (anything at or above `cap`, [`INFINITY`] included, means closed).
     pub fn core_weights_into(&self, weights: &[u32], cap: u32, out: &mut Vec<u32>) {
+        use rayon::prelude::*;
         out.clear();
-        out.extend((0..self.core_arc_count()).map(|a| {
+        out.par_extend((0..self.core_arc_count()).into_par_iter().map(|a| {
             let mut sum: u64 = 0;
             for &o in self.arcs_of(a as u32) {
                 let w = weights[o as usize];

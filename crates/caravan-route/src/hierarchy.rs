@@ -9,9 +9,10 @@
 //! and the translation of our closed-arc sentinel.
 
 use crate::chain::{Attachment, ChainContraction};
+use crate::customize::Schedule;
 use crate::elimination::{PathSearch, Unpacking, Witnesses};
 use crate::{Endpoint, Path, INFINITY};
-use cch::{Cch, CchBundle, CchView, Customizer, MetricView, INF_WEIGHT};
+use cch::{Cch, CchBundle, CchView, MetricView, INF_WEIGHT};
 use std::sync::OnceLock;
 
 /// Weights at or above this are closed arcs for the hierarchy. Path weights must stay
@@ -19,24 +20,22 @@ use std::sync::OnceLock;
 /// weighting per container-equivalent.
 pub const CLOSED: u32 = INF_WEIGHT;
 
-self_cell::self_cell!(
-    /// A structure with its customizer, made once: the customizer derives the elimination
-    /// tree's level partition (measured: 9 ms on the world network), and it borrows the
-    /// structure, so both live together.
-    pub(crate) struct Customizable {
-        owner: Cch,
-        #[covariant]
-        dependent: Customizer,
-    }
-);
+/// A structure with its customization schedule, derived once per structure.
+pub(crate) struct Customizable {
+    cch: Cch,
+    schedule: Schedule,
+}
 
 impl Customizable {
     fn from_cch(cch: Cch) -> Customizable {
-        Customizable::new(cch, |c| c.customizer())
+        Customizable {
+            schedule: Schedule::new(&cch),
+            cch,
+        }
     }
 
     pub(crate) fn cch(&self) -> &Cch {
-        self.borrow_owner()
+        &self.cch
     }
 }
 
@@ -145,7 +144,7 @@ impl Hierarchy {
         self.view().cch_arc_count() as usize
     }
 
-    fn customizer(&self) -> std::io::Result<&Customizer<'_>> {
+    fn customizable(&self) -> std::io::Result<&Customizable> {
         let c = match &self.structure {
             Structure::Owned(c) => c,
             Structure::Mapped { path, owned, .. } => match owned.get() {
@@ -156,7 +155,7 @@ impl Hierarchy {
                 }
             },
         };
-        Ok(c.borrow_dependent())
+        Ok(c)
     }
 
     /// Applies a metric (one weight per original arc, [`INFINITY`] closes an arc).
@@ -164,7 +163,13 @@ impl Hierarchy {
         let mut core_weights = Vec::new();
         self.chains
             .core_weights_into(&weights, CLOSED, &mut core_weights);
-        let metric = self.customizer()?.customize(&core_weights);
+        let c = self.customizable()?;
+        let mut metric = cch::Metric {
+            forward: Vec::new(),
+            backward: Vec::new(),
+        };
+        c.schedule
+            .customize_into(&c.cch, &core_weights, &mut metric);
         Ok(Customized {
             weights,
             core_weights,
@@ -179,8 +184,9 @@ impl Hierarchy {
         out.weights.extend_from_slice(weights);
         self.chains
             .core_weights_into(weights, CLOSED, &mut out.core_weights);
-        self.customizer()?
-            .customize_into(&out.core_weights, &mut out.metric);
+        let c = self.customizable()?;
+        c.schedule
+            .customize_into(&c.cch, &out.core_weights, &mut out.metric);
         out.witnesses.reset(out.metric.forward.len());
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! customized per profile; plain Dijkstra stays as the exact search and test oracle.
 
 mod chain;
+mod customize;
 mod dijkstra;
 mod elimination;
 mod graph;
