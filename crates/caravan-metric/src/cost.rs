@@ -59,6 +59,8 @@ struct Lookup {
     cargo_modes: u8,
     /// Modes the profile allows, as a bit set by mode.
     profile_modes: u8,
+    /// Mode parameters by `Mode as usize` (the params keep a hash map).
+    mode: Vec<crate::params::ModeParams>,
 }
 
 impl Lookup {
@@ -85,6 +87,8 @@ impl Lookup {
                 None => u8::MAX,
             },
             profile_modes: profile.modes,
+            // The params loader requires every mode, so each has an entry.
+            mode: Mode::ALL.iter().map(|&m| params.mode(m).clone()).collect(),
         }
     }
 }
@@ -217,7 +221,7 @@ impl<'a> Metric<'a> {
             }
             _ => {}
         }
-        let mp = self.params.mode(a.mode);
+        let mp = &self.lookup.mode[a.mode as usize];
         let gas = self.profile.cargo == Cargo::Gas && a.mode == Mode::Pipeline;
         if !matches!(a.kind, ArcKind::Ferry(_)) {
             let speed = if a.mode == Mode::Rail {

@@ -52,6 +52,14 @@ pub struct Totals {
     pub co2_kg: f64,
 }
 
+impl Totals {
+    fn add(&mut self, c: &ArcCost) {
+        self.duration_h += c.hours();
+        self.cost_usd += c.usd();
+        self.co2_kg += c.co2_kg;
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Route {
     pub summary: String,
@@ -140,18 +148,29 @@ impl Metric<'_> {
         origin_km: Option<f64>,
         destination_km: Option<f64>,
     ) -> Totals {
+        let mut sums = Totals::default();
+        for &a in arcs {
+            sums.add(&self.arc_cost(&self.net.arcs[a as usize]));
+        }
+        self.totals_from(sums, arcs, origin_km, destination_km)
+    }
+
+    /// Totals from the arcs' cost sums (`duration_h`, `cost_usd`, `co2_kg` so far), adding
+    /// access legs and distance: `explain` prices each arc once and shares the rest.
+    fn totals_from(
+        &self,
+        mut totals: Totals,
+        arcs: &[u32],
+        origin_km: Option<f64>,
+        destination_km: Option<f64>,
+    ) -> Totals {
         let net = self.net;
-        let mut totals = Totals::default();
-        let all_costs = arcs.iter().map(|&a| self.arc_cost(&net.arcs[a as usize]));
         let access = origin_km
             .into_iter()
             .chain(destination_km)
-            .filter(|&km| km > 0.0)
-            .map(|km| self.access_cost(km));
-        for c in all_costs.chain(access) {
-            totals.duration_h += c.hours();
-            totals.cost_usd += c.usd();
-            totals.co2_kg += c.co2_kg;
+            .filter(|&km| km > 0.0);
+        for km in access {
+            totals.add(&self.access_cost(km));
         }
         totals.distance_km = arcs
             .iter()
@@ -243,9 +262,11 @@ impl Metric<'_> {
         }
         let mut open_leg: Option<Leg> = None;
         let mut last_node = 0u32;
+        let mut sums = Totals::default();
         for &ai in arcs {
             let a = &net.arcs[ai as usize];
             let cost = self.arc_cost(a);
+            sums.add(&cost);
             objective += self.weights[ai as usize] as f64;
             let (na, nb) = (&net.nodes[a.from as usize], &net.nodes[a.to as usize]);
             push_country(&mut countries, net.country_code(na.country));
@@ -358,7 +379,7 @@ impl Metric<'_> {
             e.duration_h = round(e.duration_h, 1);
             e.cost_usd = round(e.cost_usd, 0);
         }
-        let totals = self.totals(arcs, origin.map(|a| a.km), destination.map(|a| a.km));
+        let totals = self.totals_from(sums, arcs, origin.map(|a| a.km), destination.map(|a| a.km));
         let main = main_modes(&legs);
         let summary = format!(
             "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",

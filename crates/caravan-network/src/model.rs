@@ -249,7 +249,7 @@ pub struct Network {
     pub component_size: Vec<u32>,
     /// k-d tree over cities, built on first use: naming leg ends scans no lists.
     #[serde(skip)]
-    pub city_index: std::sync::OnceLock<std::sync::Arc<crate::spatial::SpatialIndex>>,
+    pub city_index: std::sync::OnceLock<std::sync::Arc<crate::spatial::CityIndex>>,
 }
 
 impl Network {

@@ -247,25 +247,29 @@ impl Network {
     /// The most populous city within `radius_km`, discounted by distance; for naming points.
     pub fn nearest_city(&self, lat: f64, lon: f64, radius_km: f64) -> Option<usize> {
         let index = self.city_index.get_or_init(|| {
-            std::sync::Arc::new(crate::spatial::SpatialIndex::new(
-                self.cities
+            std::sync::Arc::new(crate::spatial::CityIndex {
+                points: crate::spatial::SpatialIndex::new(
+                    self.cities
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (i as u32, c.lat as f64, c.lon as f64)),
+                ),
+                // Named once here: every leg end asks, often among hundreds of towns.
+                log_population: self
+                    .cities
                     .iter()
-                    .enumerate()
-                    .map(|(i, c)| (i as u32, c.lat as f64, c.lon as f64)),
-            ))
+                    .map(|c| (c.population as f64 + 10.0).ln())
+                    .collect(),
+            })
         });
         // The best-known town near the point, not merely the closest hamlet.
-        let score =
-            |i: u32, d: f64| (self.cities[i as usize].population as f64 + 10.0).ln() - d / 10.0;
         index
+            .points
             .within(lat, lon, radius_km)
             .into_iter()
-            .max_by(|a, b| {
-                score(a.0, a.1)
-                    .total_cmp(&score(b.0, b.1))
-                    .then(b.0.cmp(&a.0))
-            })
-            .map(|(i, _)| i as usize)
+            .map(|(i, d)| (index.log_population[i as usize] - d / 10.0, i))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, i)| i as usize)
     }
 }
 

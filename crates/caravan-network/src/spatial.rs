@@ -11,6 +11,13 @@ pub struct SpatialIndex {
     ids: Vec<u32>,
 }
 
+/// Cities for naming points: their positions and the log of their population.
+#[derive(Debug)]
+pub struct CityIndex {
+    pub points: SpatialIndex,
+    pub log_population: Vec<f64>,
+}
+
 impl SpatialIndex {
     pub fn new(points: impl IntoIterator<Item = (u32, f64, f64)>) -> Self {
         let mut ids = Vec::new();
