@@ -75,7 +75,8 @@ pub struct PrepareStats {
 }
 
 impl Hierarchy {
-    /// Prepares the topology. `lat`/`lon` guide the inertial nested dissection; `keep`
+    /// Prepares the topology. `lat`/`lon` guide the inertial-flow order, used only if METIS
+    /// fails (see [`crate::order`]); `keep`
     /// marks nodes that must stay in the core (may be empty).
     pub fn build(
         node_count: usize,
@@ -107,8 +108,10 @@ impl Hierarchy {
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
-        let (tail, head): (Vec<u32>, Vec<u32>) = pairs.into_iter().unzip();
-        let order = cch::inertial_order(m as u32, &tail, &head, &core_lat, &core_lon);
+        let order = crate::order::nested_dissection(m, &pairs).unwrap_or_else(|| {
+            let (tail, head): (Vec<u32>, Vec<u32>) = pairs.into_iter().unzip();
+            cch::inertial_order(m as u32, &tail, &head, &core_lat, &core_lon)
+        });
         let order_s = t.elapsed().as_secs_f64();
         let t = std::time::Instant::now();
         let graph = cch::graph::Graph {

@@ -13,6 +13,7 @@ mod elimination;
 mod graph;
 mod hierarchy;
 mod many_to_many;
+mod order;
 mod store;
 
 pub use chain::{Attachment, ChainContraction};

@@ -14,8 +14,9 @@ use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
 
 const MAGIC: [u8; 8] = *b"CRVNHIER";
-/// Bump when the chain mapping or the way it is derived changes.
-pub const FORMAT: u32 = 1;
+/// Bump when the chain mapping, the order or the way either is derived changes
+/// (2: METIS order).
+pub const FORMAT: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
