@@ -41,9 +41,9 @@ pub(crate) struct Schedule {
     /// Only about a third of the shortcuts have one, so initialising from this list reads
     /// far less than walking every shortcut's four index arrays.
     inputs: Vec<(u32, u32)>,
-    /// Splits of `inputs` for parallel initialisation: `(first entry, first shortcut)`,
-    /// never inside one shortcut's entries, ending with `(inputs.len(), arc count)`.
-    input_chunks: Vec<(usize, usize)>,
+    /// Per node, where the entries for its up-arcs start in `inputs` (CSR): a node's arcs
+    /// are initialised just before it is relaxed, while they are in cache anyway.
+    node_inputs: Vec<u32>,
 }
 
 /// Marks an entry of [`Schedule::inputs`] as initialising the backward weight.
@@ -154,22 +154,14 @@ impl Schedule {
             }
         }
         assert!(arcs < BACKWARD as usize, "too many shortcuts");
-        let mut input_chunks = vec![(0usize, 0usize)];
-        let step = inputs.len() / 32 + 1;
-        let mut i = step;
-        while i < inputs.len() {
-            let arc = (inputs[i].0 & !BACKWARD) as usize;
-            // Start the chunk at this shortcut's first entry.
-            let start = inputs.partition_point(|e| ((e.0 & !BACKWARD) as usize) < arc);
-            if start > input_chunks.last().unwrap().0 {
-                input_chunks.push((start, arc));
-            }
-            i += step;
-        }
-        input_chunks.push((inputs.len(), arcs));
+        let node_inputs: Vec<u32> = cch
+            .up_first_out
+            .iter()
+            .map(|&a| inputs.partition_point(|e| e.0 & !BACKWARD < a) as u32)
+            .collect();
         Schedule {
             inputs,
-            input_chunks,
+            node_inputs,
             post,
             run_start,
             run_end,
@@ -196,49 +188,76 @@ impl Schedule {
         let arcs = cch.cch_arc_count();
         out.forward.resize(arcs, INF_WEIGHT);
         out.backward.resize(arcs, INF_WEIGHT);
-        // Initial weights: each shortcut's own input arc(s), parallel arcs min-combined,
-        // in chunks that own disjoint ranges of shortcuts.
-        let (mut fw, mut bw) = (&mut out.forward[..], &mut out.backward[..]);
-        let mut jobs = Vec::with_capacity(self.input_chunks.len());
-        for c in self.input_chunks.windows(2) {
-            let ((e0, a0), (e1, a1)) = (c[0], c[1]);
-            let (f, f_rest) = std::mem::take(&mut fw).split_at_mut(a1 - a0);
-            let (b, b_rest) = std::mem::take(&mut bw).split_at_mut(a1 - a0);
-            (fw, bw) = (f_rest, b_rest);
-            jobs.push((f, b, a0, &self.inputs[e0..e1]));
-        }
-        jobs.into_par_iter().for_each(|(f, b, a0, entries)| {
-            f.fill(INF_WEIGHT);
-            b.fill(INF_WEIGHT);
-            for &(tag, input) in entries {
-                let w = weights[input as usize];
-                let side = if tag & BACKWARD == 0 {
-                    &mut *f
-                } else {
-                    &mut *b
-                };
-                let slot = &mut side[(tag & !BACKWARD) as usize - a0];
-                *slot = (*slot).min(w);
-            }
-        });
+        let shared = Shared {
+            forward: out.forward.as_mut_ptr(),
+            backward: out.backward.as_mut_ptr(),
+        };
+        let job = Job {
+            cch,
+            shared: &shared,
+            weights,
+            schedule: self,
+        };
+        self.roots.par_iter().for_each(|&r| self.task(&job, r));
+    }
+
+    /// Perfect customization (Dibbelt, Strasser and Wagner, §5.3): from the customized
+    /// `basic` weights, every shortcut's exact distance in each direction, into `out`.
+    ///
+    /// Each triangle `y < x < z` is visited once, at its middle node `x`, top-down: `x`'s
+    /// own arcs are final by then (only ancestors update them), so the triangle tightens
+    /// `y → x` through `z` (upper) and `y → z` through `x` (intermediate). The other arc
+    /// of each sum needs only to be a real path's weight, not yet exact: a shortest path's
+    /// first hop out of `y` already has its basic weight. Same cost as customizing.
+    pub(crate) fn perfect_into(&self, cch: &Cch, basic: &Metric, out: &mut Metric) {
+        out.forward.clone_from(&basic.forward);
+        out.backward.clone_from(&basic.backward);
         let shared = Shared {
             forward: out.forward.as_mut_ptr(),
             backward: out.backward.as_mut_ptr(),
         };
         self.roots
             .par_iter()
-            .for_each(|&r| self.task(cch, &shared, r));
+            .for_each(|&r| self.task_down(cch, &shared, r));
+    }
+
+    /// Top-down twin of [`Self::task`]: `x` first, then its subtrees (in parallel when
+    /// heavy). A task writes only arcs of nodes in its subtree (a node's down-neighbours
+    /// are its descendants) and reads arcs of its ancestors, which are final.
+    fn task_down(&self, cch: &Cch, shared: &Shared, x: u32) {
+        let mut cur = x as usize;
+        loop {
+            if self.work[cur] <= self.grain {
+                let run = &self.post[self.run_start[cur] as usize..=self.run_end[cur] as usize];
+                // Reversed post-order: every node before its descendants.
+                for &u in run.iter().rev() {
+                    perfect_one(cch, shared, u as usize);
+                }
+                return;
+            }
+            perfect_one(cch, shared, cur);
+            let kids =
+                &self.children[self.first_child[cur] as usize..self.first_child[cur + 1] as usize];
+            match kids {
+                [only] => cur = *only as usize,
+                _ => {
+                    kids.par_iter()
+                        .for_each(|&c| self.task_down(cch, shared, c));
+                    return;
+                }
+            }
+        }
     }
 
     /// Relaxes the subtree of `x`: children first (in parallel when heavy), then `x`.
-    fn task(&self, cch: &Cch, shared: &Shared, x: u32) {
+    fn task(&self, job: &Job, x: u32) {
         // A single-child spine (the top separators) runs bottom-up after its one subtree;
         // walking it iteratively keeps the recursion shallow.
         let mut spine = Vec::new();
         let mut cur = x as usize;
         loop {
             if self.work[cur] <= self.grain {
-                self.sweep(cch, shared, cur);
+                self.sweep(job, cur);
                 break;
             }
             let kids =
@@ -247,31 +266,33 @@ impl Schedule {
             match kids {
                 [only] => cur = *only as usize,
                 _ => {
-                    kids.par_iter().for_each(|&c| self.task(cch, shared, c));
+                    kids.par_iter().for_each(|&c| self.task(job, c));
                     break;
                 }
             }
         }
         for &u in spine.iter().rev() {
-            relax_one(cch, shared, u);
+            relax_one(job, u);
         }
     }
 
     /// Relaxes a whole light subtree in post-order, on the current thread.
-    fn sweep(&self, cch: &Cch, shared: &Shared, root: usize) {
+    fn sweep(&self, job: &Job, root: usize) {
         for &u in &self.post[self.run_start[root] as usize..=self.run_end[root] as usize] {
-            relax_one(cch, shared, u as usize);
+            relax_one(job, u as usize);
         }
     }
 }
 
 /// The weight arrays, shared by tasks that touch disjoint parts of them.
 ///
-/// Soundness rests on the elimination tree: a task relaxing `x` writes only `x`'s up-arcs
-/// and reads only up-arcs of `x` and of `x`'s down-neighbours, which are `x`'s descendants.
-/// Tasks run disjoint subtrees, and a parent is relaxed only after the tasks of its
-/// children have joined, so no slot is written by one task while another touches it.
-/// Indices are in bounds because [`Schedule::new`] checked the structure.
+/// Soundness rests on the elimination tree: handling `x` touches only up-arcs of `x` and
+/// of `x`'s down-neighbours, which are `x`'s descendants. Bottom-up ([`relax_one`]) it
+/// writes `x`'s arcs and reads its descendants', relaxed earlier; top-down
+/// ([`perfect_one`]) it reads `x`'s arcs, final since all its ancestors are done, and
+/// writes its descendants'. Tasks own disjoint subtrees and a task starts only after the
+/// work it depends on has joined, so no slot is written by one task while another touches
+/// it. Indices are in bounds because [`Schedule::new`] checked the structure.
 struct Shared {
     forward: *mut u32,
     backward: *mut u32,
@@ -286,21 +307,55 @@ thread_local! {
     static ARC_TO: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
-fn relax_one(cch: &Cch, shared: &Shared, x: usize) {
+/// One customization's inputs, shared by its tasks.
+struct Job<'a> {
+    cch: &'a Cch,
+    shared: &'a Shared,
+    weights: &'a [u32],
+    schedule: &'a Schedule,
+}
+
+/// Initialises `x`'s up-arcs from their input arcs, then relaxes its lower triangles.
+fn relax_one(job: &Job, x: usize) {
+    let (cch, shared) = (job.cch, job.shared);
+    // Slices in locals: the writes below go through raw pointers, which the compiler must
+    // otherwise assume may change the vectors' own pointers, reloading them per triangle.
+    let (up, up_head): (&[u32], &[u32]) = (&cch.up_first_out, &cch.up_head);
+    let (down, down_head, down_to_up): (&[u32], &[u32], &[u32]) =
+        (&cch.down_first_out, &cch.down_head, &cch.down_to_up);
+    let entries = &job.schedule.inputs
+        [job.schedule.node_inputs[x] as usize..job.schedule.node_inputs[x + 1] as usize];
+    // SAFETY: `x`'s own arcs (see `Shared`).
+    unsafe {
+        for a in up[x] as usize..up[x + 1] as usize {
+            *shared.forward.add(a) = INF_WEIGHT;
+            *shared.backward.add(a) = INF_WEIGHT;
+        }
+        for &(tag, input) in entries {
+            let w = job.weights[input as usize];
+            let side = if tag & BACKWARD == 0 {
+                shared.forward
+            } else {
+                shared.backward
+            };
+            let slot = &mut *side.add((tag & !BACKWARD) as usize);
+            *slot = (*slot).min(w);
+        }
+    }
     ARC_TO.with(|cell| {
         let mut arc_to = cell.borrow_mut();
         if arc_to.len() < cch.node_count() {
             arc_to.resize(cch.node_count(), 0);
         }
-        let up = &cch.up_first_out;
+        let arc_to: &mut [u32] = &mut arc_to;
         for a in up[x]..up[x + 1] {
-            arc_to[cch.up_head[a as usize] as usize] = a;
+            arc_to[up_head[a as usize] as usize] = a;
         }
-        for d in cch.down_first_out[x] as usize..cch.down_first_out[x + 1] as usize {
-            let bottom = cch.down_to_up[d] as usize;
-            let y = cch.down_head[d] as usize;
+        for d in down[x] as usize..down[x + 1] as usize {
+            let bottom = down_to_up[d] as usize;
+            let y = down_head[d] as usize;
             // SAFETY: all indices are arcs of `x` or of its descendant `y` (see `Shared`),
-            // in bounds by `Schedule::new`'s check.
+            // and heads are nodes, in bounds by `Schedule::new`'s check.
             unsafe {
                 let (fb, bb) = (*shared.forward.add(bottom), *shared.backward.add(bottom));
                 if fb >= INF_WEIGHT && bb >= INF_WEIGHT {
@@ -308,7 +363,8 @@ fn relax_one(cch: &Cch, shared: &Shared, x: usize) {
                     continue;
                 }
                 for mid in bottom + 1..up[y + 1] as usize {
-                    let top = arc_to[cch.up_head[mid] as usize] as usize;
+                    let z = *up_head.get_unchecked(mid) as usize;
+                    let top = *arc_to.get_unchecked(z) as usize;
                     // INF + INF = 2^32 − 2 still fits: wrapping never happens, and a
                     // closed arc never beats a finite weight.
                     let f = bb.wrapping_add(*shared.forward.add(mid));
@@ -327,6 +383,58 @@ fn relax_one(cch: &Cch, shared: &Shared, x: usize) {
     });
 }
 
+/// The triangles whose middle node is `x` (see [`Schedule::perfect_into`]).
+fn perfect_one(cch: &Cch, shared: &Shared, x: usize) {
+    ARC_TO.with(|cell| {
+        let mut arc_to = cell.borrow_mut();
+        if arc_to.len() < cch.node_count() {
+            arc_to.resize(cch.node_count(), 0);
+        }
+        let (up, up_head): (&[u32], &[u32]) = (&cch.up_first_out, &cch.up_head);
+        let (down, down_head, down_to_up): (&[u32], &[u32], &[u32]) =
+            (&cch.down_first_out, &cch.down_head, &cch.down_to_up);
+        let arc_to: &mut [u32] = &mut arc_to;
+        for a in up[x]..up[x + 1] {
+            arc_to[up_head[a as usize] as usize] = a;
+        }
+        let (f, b) = (shared.forward, shared.backward);
+        for d in down[x] as usize..down[x + 1] as usize {
+            let bottom = down_to_up[d] as usize;
+            let y = down_head[d] as usize;
+            let mids = bottom + 1..up[y + 1] as usize;
+            // SAFETY: `bottom` and the mids are arcs of `x`'s descendant `y`, the tops are
+            // `x`'s own (see `Shared`); all in bounds by `Schedule::new`'s check.
+            unsafe {
+                // y → x through a higher z (upper triangles), both directions.
+                let (mut yx, mut xy) = (*f.add(bottom), *b.add(bottom));
+                for mid in mids.clone() {
+                    let top = *arc_to.get_unchecked(*up_head.get_unchecked(mid) as usize) as usize;
+                    yx = yx.min((*f.add(mid)).wrapping_add(*b.add(top)));
+                    xy = xy.min((*f.add(top)).wrapping_add(*b.add(mid)));
+                }
+                *f.add(bottom) = yx;
+                *b.add(bottom) = xy;
+                if yx >= INF_WEIGHT && xy >= INF_WEIGHT {
+                    continue;
+                }
+                // y → z through x (intermediate triangles).
+                for mid in mids {
+                    let top = *arc_to.get_unchecked(*up_head.get_unchecked(mid) as usize) as usize;
+                    let yz = yx.wrapping_add(*f.add(top));
+                    let zy = (*b.add(top)).wrapping_add(xy);
+                    let (fm, bm) = (&mut *f.add(mid), &mut *b.add(mid));
+                    if yz < *fm {
+                        *fm = yz;
+                    }
+                    if zy < *bm {
+                        *bm = zy;
+                    }
+                }
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,8 +442,10 @@ mod tests {
 
     /// Random multigraphs on a grid-ish layout (so the inertial order has geometry to
     /// cut), with parallel arcs, loops and closed arcs.
-    fn graph() -> impl Strategy<Value = (usize, Vec<(u32, u32)>, Vec<u32>)> {
-        (20usize..400).prop_flat_map(|n| {
+    fn graph(
+        sizes: std::ops::Range<usize>,
+    ) -> impl Strategy<Value = (usize, Vec<(u32, u32)>, Vec<u32>)> {
+        sizes.prop_flat_map(|n| {
             let arc = (
                 0..n as u32,
                 0..n as u32,
@@ -352,29 +462,40 @@ mod tests {
         })
     }
 
+    fn build(n: usize, arcs: &[(u32, u32)], w: &[u32]) -> Cch {
+        let mut first_out = vec![0u32; n + 1];
+        for &(t, _) in arcs {
+            first_out[t as usize + 1] += 1;
+        }
+        for i in 0..n {
+            first_out[i + 1] += first_out[i];
+        }
+        let g = cch::graph::Graph {
+            first_out,
+            head: arcs.iter().map(|a| a.1).collect(),
+            weight: w.to_vec(),
+        };
+        let lat: Vec<f32> = (0..n).map(|v| (v / 20) as f32).collect();
+        let lon: Vec<f32> = (0..n).map(|v| (v % 20) as f32).collect();
+        let (tail, head): (Vec<u32>, Vec<u32>) = arcs.iter().copied().unzip();
+        let order = cch::inertial_order(n as u32, &tail, &head, &lat, &lon);
+        Cch::build(&g, &order)
+    }
+
+    fn empty() -> Metric {
+        Metric {
+            forward: Vec::new(),
+            backward: Vec::new(),
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(120))]
         /// Bit-for-bit the weights of the `cch` crate's own customization (a port of
         /// RoutingKit's), which is the reference this module must not deviate from.
         #[test]
-        fn equals_the_reference_customization((n, arcs, w) in graph()) {
-            let mut first_out = vec![0u32; n + 1];
-            for &(t, _) in &arcs {
-                first_out[t as usize + 1] += 1;
-            }
-            for i in 0..n {
-                first_out[i + 1] += first_out[i];
-            }
-            let g = cch::graph::Graph {
-                first_out,
-                head: arcs.iter().map(|a| a.1).collect(),
-                weight: w.clone(),
-            };
-            let lat: Vec<f32> = (0..n).map(|v| (v / 20) as f32).collect();
-            let lon: Vec<f32> = (0..n).map(|v| (v % 20) as f32).collect();
-            let (tail, head): (Vec<u32>, Vec<u32>) = arcs.iter().copied().unzip();
-            let order = cch::inertial_order(n as u32, &tail, &head, &lat, &lon);
-            let c = Cch::build(&g, &order);
+        fn equals_the_reference_customization((n, arcs, w) in graph(20..400)) {
+            let c = build(n, &arcs, &w);
             let reference = c.customize(&w);
             let schedule = Schedule::new(&c);
             let mut ours = Metric { forward: vec![1; 3], backward: Vec::new() };
@@ -383,6 +504,46 @@ mod tests {
             // Reused buffers give the same answer.
             schedule.customize_into(&c, &w, &mut ours);
             prop_assert_eq!(&ours, &reference);
+        }
+
+        /// Perfect customization: every shortcut's weight is the exact distance between
+        /// its ends, each way (Floyd–Warshall as the oracle, hence small graphs).
+        #[test]
+        fn perfect_weights_are_distances((n, arcs, w) in graph(5..90)) {
+            let c = build(n, &arcs, &w);
+            let schedule = Schedule::new(&c);
+            let (mut basic, mut exact) = (empty(), empty());
+            schedule.customize_into(&c, &w, &mut basic);
+            schedule.perfect_into(&c, &basic, &mut exact);
+            let mut d = vec![vec![u64::MAX; n]; n];
+            for (v, row) in d.iter_mut().enumerate() {
+                row[v] = 0;
+            }
+            for (&(a, b), &wt) in arcs.iter().zip(&w) {
+                if wt < INF_WEIGHT && a != b {
+                    let slot = &mut d[a as usize][b as usize];
+                    *slot = (*slot).min(wt as u64);
+                }
+            }
+            for k in 0..n {
+                for i in 0..n {
+                    for j in 0..n {
+                        let via = d[i][k].saturating_add(d[k][j]);
+                        if via < d[i][j] {
+                            d[i][j] = via;
+                        }
+                    }
+                }
+            }
+            let capped = |x: u64| x.min(INF_WEIGHT as u64) as u32;
+            for x in 0..n {
+                for a in c.up_first_out[x] as usize..c.up_first_out[x + 1] as usize {
+                    let lo = c.order[x] as usize;
+                    let hi = c.order[c.up_head[a] as usize] as usize;
+                    prop_assert_eq!(exact.forward[a].min(INF_WEIGHT), capped(d[lo][hi]));
+                    prop_assert_eq!(exact.backward[a].min(INF_WEIGHT), capped(d[hi][lo]));
+                }
+            }
         }
     }
 }

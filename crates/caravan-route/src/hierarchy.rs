@@ -11,6 +11,7 @@
 use crate::chain::{Attachment, ChainContraction};
 use crate::customize::Schedule;
 use crate::elimination::{PathSearch, Unpacking, Witnesses};
+use crate::pruned::{Pruned, UpGraph};
 use crate::{Endpoint, Path, INFINITY};
 use cch::{Cch, CchBundle, CchView, MetricView, INF_WEIGHT};
 use std::sync::OnceLock;
@@ -64,6 +65,9 @@ pub struct Customized {
     core_weights: Vec<u32>,
     metric: cch::Metric,
     witnesses: Witnesses,
+    /// The pruned search graphs, once [`Hierarchy::prune`] has run for these weights.
+    pruned: Pruned,
+    is_pruned: bool,
 }
 
 /// Preparation timings, for reports and the benchmark.
@@ -178,6 +182,8 @@ impl Hierarchy {
             core_weights,
             witnesses: Witnesses::new(metric.forward.len()),
             metric,
+            pruned: Pruned::default(),
+            is_pruned: false,
         })
     }
 
@@ -191,6 +197,17 @@ impl Hierarchy {
         c.schedule
             .customize_into(&c.cch, &out.core_weights, &mut out.metric);
         out.witnesses.reset(out.metric.forward.len());
+        out.is_pruned = false;
+        Ok(())
+    }
+
+    /// Prunes the search graphs of `m` by a perfect customization: about as long as the
+    /// customization itself, and each later query relaxes about a third of the arcs (see
+    /// [`crate::pruned`]). Worth it for many queries on one metric, not for one.
+    pub fn prune(&self, m: &mut Customized) -> std::io::Result<()> {
+        let c = self.customizable()?;
+        m.pruned.build(&c.schedule, &c.cch, &m.metric);
+        m.is_pruned = true;
         Ok(())
     }
 
@@ -238,7 +255,8 @@ impl Hierarchy {
                 .collect()
         };
         let (src, dst) = (expand(sources, true), expand(targets, false));
-        let d = crate::many_to_many::matrix(&self.view(), &m.metric.view(), &src, &dst);
+        let view = self.view();
+        let d = crate::many_to_many::matrix(&view, m.graphs(&view), &src, &dst);
         let mut out = vec![None; sources.len() * targets.len()];
         for i in 0..sources.len() {
             for j in 0..targets.len() {
@@ -277,6 +295,32 @@ impl Hierarchy {
 impl Customized {
     pub fn view(&self) -> MetricView<'_> {
         self.metric.view()
+    }
+
+    /// Whether [`Hierarchy::prune`] has run for the current weights.
+    pub fn is_pruned(&self) -> bool {
+        self.is_pruned
+    }
+
+    /// Kept up-arcs per direction after pruning, or all of them.
+    pub fn search_arcs(&self) -> (usize, usize) {
+        if self.is_pruned {
+            self.pruned.kept()
+        } else {
+            (self.metric.forward.len(), self.metric.backward.len())
+        }
+    }
+
+    /// The graphs the sweeps climb: pruned if available, else every up-arc.
+    fn graphs<'a>(&'a self, view: &'a CchView<'a>) -> (UpGraph<'a>, UpGraph<'a>) {
+        if self.is_pruned {
+            (self.pruned.forward(), self.pruned.backward())
+        } else {
+            (
+                UpGraph::full(view, &self.metric.forward),
+                UpGraph::full(view, &self.metric.backward),
+            )
+        }
     }
 }
 
@@ -330,7 +374,10 @@ impl Searcher<'_> {
         let starts = |v: &[(u32, u64, Attachment)]| -> Vec<(u32, u64)> {
             v.iter().map(|(_, w, a)| (a.core, w + a.weight)).collect()
         };
+        let (forward, backward) = m.graphs(self.query.view());
         let unpacking = Unpacking {
+            forward,
+            backward,
             view: m.view(),
             memo: &m.witnesses,
             chains: c,

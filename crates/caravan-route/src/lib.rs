@@ -14,6 +14,7 @@ mod graph;
 mod hierarchy;
 mod many_to_many;
 mod order;
+mod pruned;
 mod store;
 
 pub use chain::{Attachment, ChainContraction};

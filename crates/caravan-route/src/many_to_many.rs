@@ -8,14 +8,15 @@
 //! network at several nodes, and a chain interior at both chain ends.
 
 use crate::elimination::Sweep;
-use cch::{CchView, MetricView, INF_WEIGHT};
+use crate::pruned::UpGraph;
+use cch::{CchView, INF_WEIGHT};
 use rayon::prelude::*;
 
 /// Shortest weights from every source set to every target set, row-major; `u64::MAX`
 /// where unreachable.
 pub fn matrix(
     cch: &CchView,
-    metric: &MetricView,
+    (forward, backward): (UpGraph, UpGraph),
     sources: &[Vec<(u32, u64)>],
     targets: &[Vec<(u32, u64)>],
 ) -> Vec<u64> {
@@ -31,7 +32,7 @@ pub fn matrix(
         .map_init(
             || Sweep::new(n),
             |sweep, set| {
-                sweep.full(cch, metric.backward, &to_ranks(set));
+                sweep.full(cch, &backward, &to_ranks(set));
                 sweep
                     .space()
                     .iter()
@@ -65,7 +66,7 @@ pub fn matrix(
         .map_init(
             || Sweep::new(n),
             |sweep, set| {
-                sweep.full(cch, metric.forward, &to_ranks(set));
+                sweep.full(cch, &forward, &to_ranks(set));
                 let mut row = vec![u64::MAX; width];
                 for &x in sweep.space() {
                     let f = sweep.distance(x);

@@ -83,7 +83,7 @@ proptest! {
     ) {
         let (lat, lon) = coords(n);
         let (h, _) = Hierarchy::build(n, &arcs, &lat, &lon, &[]);
-        let m = h.customize(w.clone()).unwrap();
+        let mut m = h.customize(w.clone()).unwrap();
         let ends: Vec<Endpoint> = picks
             .iter()
             .map(|(i, wt)| Endpoint { node: i.index(n) as u32, weight: *wt })
@@ -94,21 +94,31 @@ proptest! {
         let exact = Dijkstra::new(n).run(&graph, &w, s, t);
         let view = h.view();
         let mut searcher = h.searcher(&view);
-        let fast = searcher.path(&m, s, t);
-        prop_assert_eq!(exact.as_ref().map(|p| p.weight), fast.as_ref().map(|p| p.weight));
-        if let Some(p) = &fast {
-            check_path(p, &arcs, &w, s, t);
-        }
-        // Matrix entries equal single queries.
-        let sets_s: Vec<Vec<Endpoint>> = s.iter().map(|e| vec![*e]).collect();
-        let sets_t: Vec<Vec<Endpoint>> = t.iter().map(|e| vec![*e]).collect();
-        let mx = h.matrix(&m, &sets_s, &sets_t);
-        for (i, a) in s.iter().enumerate() {
-            for (j, b) in t.iter().enumerate() {
-                let single = Dijkstra::new(n).run(&graph, &w, &[*a], &[*b]).map(|p| p.weight);
-                prop_assert_eq!(mx[i * t.len() + j], single);
+        // Both search graphs: every up-arc, then the perfectly customized, pruned one.
+        for pruned in [false, true] {
+            if pruned {
+                h.prune(&mut m).unwrap();
+                prop_assert!(m.is_pruned());
+            }
+            let fast = searcher.path(&m, s, t);
+            prop_assert_eq!(exact.as_ref().map(|p| p.weight), fast.as_ref().map(|p| p.weight));
+            if let Some(p) = &fast {
+                check_path(p, &arcs, &w, s, t);
+            }
+            // Matrix entries equal single queries.
+            let sets_s: Vec<Vec<Endpoint>> = s.iter().map(|e| vec![*e]).collect();
+            let sets_t: Vec<Vec<Endpoint>> = t.iter().map(|e| vec![*e]).collect();
+            let mx = h.matrix(&m, &sets_s, &sets_t);
+            for (i, a) in s.iter().enumerate() {
+                for (j, b) in t.iter().enumerate() {
+                    let single = Dijkstra::new(n).run(&graph, &w, &[*a], &[*b]).map(|p| p.weight);
+                    prop_assert_eq!(mx[i * t.len() + j], single);
+                }
             }
         }
+        // Re-customizing drops the pruning (it belonged to the old weights).
+        h.customize_into(&w, &mut m).unwrap();
+        prop_assert!(!m.is_pruned());
     }
 }
 
