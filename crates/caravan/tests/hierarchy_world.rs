@@ -17,9 +17,12 @@ fn pairs(k: usize, rng: &mut rand::rngs::StdRng) -> Vec<(u32, u32)> {
     (0..k).map(|_| (pick(), pick())).collect()
 }
 
-fn compare(weights: &[u32], pairs: &[(u32, u32)]) -> usize {
+/// Compares hierarchy and exact search on `pairs`; `prune` searches the pruned graphs.
+fn compare(weights: &[u32], pairs: &[(u32, u32)], prune: bool) -> usize {
     let e = common::engine();
-    let m = e.customized(weights).unwrap();
+    let m = e.customized_for(weights, prune).unwrap();
+    // Unpruned requests may be served a pruned entry (warmed by another test).
+    assert!(m.is_pruned() || !prune);
     let view = e.hierarchy.view();
     let mut s = e.hierarchy.searcher(&view);
     let mut d = Dijkstra::new(e.net.nodes.len());
@@ -42,7 +45,8 @@ fn compare(weights: &[u32], pairs: &[(u32, u32)]) -> usize {
 fn hierarchy_equals_exact_search_under_real_profiles() {
     let e = common::engine();
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    for spec in [
+    // The default profile on the pruned search graphs, the others on every up-arc.
+    for (i, spec) in [
         ProfileSpec::default(),
         ProfileSpec {
             modes: vec!["rail".into()],
@@ -55,11 +59,17 @@ fn hierarchy_equals_exact_search_under_real_profiles() {
             objective: Some("cost".into()),
             ..Default::default()
         },
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let profile = e.profile(&spec).unwrap();
         let metric = Metric::new(&e.net, &e.params, profile);
         let p = pairs(25, &mut rng);
-        assert!(compare(&metric.weights, &p) > 0, "some pairs must connect");
+        assert!(
+            compare(&metric.weights, &p, i == 0) > 0,
+            "some pairs must connect"
+        );
     }
 }
 
@@ -67,7 +77,7 @@ fn hierarchy_equals_exact_search_under_real_profiles() {
 fn hierarchy_equals_exact_search_under_random_metrics() {
     let e = common::engine();
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
-    for _ in 0..2 {
+    for prune in [false, true] {
         let w: Vec<u32> = (0..e.net.arcs.len())
             .map(|_| {
                 if rng.gen_bool(0.02) {
@@ -78,7 +88,7 @@ fn hierarchy_equals_exact_search_under_random_metrics() {
             })
             .collect();
         let p = pairs(20, &mut rng);
-        assert!(compare(&w, &p) > 0);
+        assert!(compare(&w, &p, prune) > 0);
     }
 }
 
@@ -110,6 +120,7 @@ fn customized_profiles_are_cached_and_recycled() {
         std::sync::Arc::ptr_eq(&first, &e.customized(&weights[0]).unwrap()),
         "a warmed profile is served from the cache"
     );
+    assert!(first.is_pruned(), "warming prunes");
     drop(first);
     // Five distinct profiles through a cache of four: the oldest is recycled, and every
     // customization, fresh or recycled, answers like the exact search.
@@ -124,7 +135,7 @@ fn customized_profiles_are_cached_and_recycled() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
     let found: usize = weights
         .iter()
-        .map(|w| compare(w, &pairs(5, &mut rng)))
+        .map(|w| compare(w, &pairs(5, &mut rng), false))
         .sum();
     assert!(found > 0);
 }
