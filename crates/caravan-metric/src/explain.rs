@@ -96,18 +96,28 @@ fn round(x: f64, d: i32) -> f64 {
     (x * f).round() / f
 }
 
-/// Names a network point: a terminal's own name where given, else the nearby city.
+/// Names a point off the network by the nearby city, else by its coordinates.
 fn name_at(net: &Network, lat: f64, lon: f64) -> String {
-    net.nearest_city(lat, lon, 60.0)
+    net.nearest_city(lat, lon, caravan_network::NAMING_RADIUS_KM)
         .map(|c| net.cities[c].name.clone())
         .unwrap_or_else(|| format!("{lat:.2},{lon:.2}"))
+}
+
+/// Names a network node by its city (precomputed), else by its coordinates.
+fn node_name(net: &Network, node: u32) -> String {
+    match net.node_city(node) {
+        Some(c) => net.cities[c].name.clone(),
+        None => {
+            let n = &net.nodes[node as usize];
+            format!("{:.2},{:.2}", n.lat, n.lon)
+        }
+    }
 }
 
 /// Names a finished leg's end (one city look-up per leg, not per arc).
 fn close_leg(net: &Network, leg: Option<Leg>, end: u32) -> Option<Leg> {
     leg.map(|mut l| {
-        let n = &net.nodes[end as usize];
-        l.to = name_at(net, n.lat as f64, n.lon as f64);
+        l.to = node_name(net, end);
         l
     })
 }
@@ -226,7 +236,10 @@ impl Metric<'_> {
                     )
                 })
                 .unwrap_or((a.lat, a.lon));
-            let here = name_at(net, nlat, nlon);
+            let here = match node {
+                Some(n) => node_name(net, n),
+                None => name_at(net, nlat, nlon),
+            };
             let (from, to, geometry) = if to_node {
                 (a.label.clone(), here, vec![(a.lat, a.lon), (nlat, nlon)])
             } else {
@@ -338,7 +351,7 @@ impl Metric<'_> {
                 // Modes changed without a transfer (not expected); close the leg.
                 legs.extend(close_leg(net, open_leg.take(), last_node));
             }
-            let leg = open_leg.get_or_insert_with(|| Leg::start(a.mode, name_at(net, mlat, mlon)));
+            let leg = open_leg.get_or_insert_with(|| Leg::start(a.mode, node_name(net, a.from)));
             // Leg time is movement (and ferry waits); border/gauge dwell are events.
             leg.distance_km += a.km as f64;
             leg.duration_h += cost.travel_h + cost.wait_h;

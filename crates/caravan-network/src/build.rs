@@ -167,6 +167,7 @@ pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network,
             component: vec![],
             component_size: vec![],
             city_index: Default::default(),
+            node_city: vec![],
             aliases: vec![],
         },
         country_ids: HashMap::new(),
@@ -207,8 +208,22 @@ pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network,
     let (component, sizes) = components(&b.net);
     b.net.component = component;
     b.net.component_size = sizes;
+    progress("names", 0.96);
+    b.net.node_city = node_cities(&b.net);
     progress("done", 1.0);
     Ok(b.net)
+}
+
+/// The naming city of every node, in parallel (0.5 M k-d tree searches).
+fn node_cities(net: &Network) -> Vec<u32> {
+    use rayon::prelude::*;
+    net.nodes
+        .par_iter()
+        .map(|n| {
+            net.nearest_city(n.lat as f64, n.lon as f64, crate::NAMING_RADIUS_KM)
+                .map_or(NONE, |c| c as u32)
+        })
+        .collect()
 }
 
 fn read_manifest(dir: &Path) -> Result<SourceStats, NetworkError> {

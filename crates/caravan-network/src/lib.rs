@@ -25,3 +25,6 @@ pub use error::NetworkError;
 pub use model::*;
 pub use places::{Place, PlaceError, PlaceKind};
 pub use report::{LayerStats, NetworkReport};
+
+/// How far from a point a city may be to name it (km).
+pub const NAMING_RADIUS_KM: f64 = 60.0;
