@@ -359,10 +359,12 @@ impl<'v> PathSearch<'v> {
             }
         } else if forward {
             // lo → z → hi: z→lo (bottom) travelled backward, then z→hi (mid) forward.
+            prefetch(&u.memo.fwd[mid as usize]);
             self.unpack(u, false, bottom, out);
             self.unpack(u, true, mid, out);
         } else {
             // hi → z → lo.
+            prefetch(&u.memo.fwd[bottom as usize]);
             self.unpack(u, false, mid, out);
             self.unpack(u, true, bottom, out);
         }
@@ -412,6 +414,21 @@ impl<'v> PathSearch<'v> {
         }
         None
     }
+}
+
+/// Asks the CPU to fetch the memo entry of the second half of a triangle while the first
+/// half is unpacked: the memo is tens of megabytes, read in no order a cache can predict,
+/// and its misses would otherwise come one after another.
+#[inline(always)]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it reads nothing and faults on nothing.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(at as *const T as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 fn up_arc(cch: &CchView, tail: u32, head: u32) -> u32 {
