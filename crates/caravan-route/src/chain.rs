@@ -273,7 +273,6 @@ impl ChainContraction {
         (c != NONE).then_some(c)
     }
 
-    /// The original arcs a core arc stands for, in travel order.
     /// Where a core arc's original arcs lie in [`Self::unpacked`]: start and count.
     pub fn unpack_range(&self, core_arc: u32) -> (u32, u32) {
         let a = core_arc as usize;

@@ -22,6 +22,9 @@ const UNKNOWN: u64 = u64::MAX;
 /// [`ChainContraction::unpack_range`]), so a warm leaf is one read. Otherwise the memo holds
 /// the triangle's two up-arcs (lower half first; up-arc ids stay below 2^31).
 const LEAF: u32 = 0x8000_0000;
+/// With [`LEAF`]: the core arc is a single original arc, whose id is the low half (on the
+/// world network nearly every core arc is; this saves a random read per arc of a path).
+const SINGLE: u32 = 0x4000_0000;
 
 /// How each shortcut unpacks under the current metric (per direction): its lower triangle
 /// as two up-arcs, or the core arc it stands for. Found on first unpacking and
@@ -345,13 +348,21 @@ impl<'v> PathSearch<'v> {
                         u.core_weights,
                     );
                     let (start, len) = u.chains.unpack_range(core);
-                    ((LEAF | len) as u64) << 32 | start as u64
+                    if len == 1 {
+                        ((LEAF | SINGLE) as u64) << 32 | u.chains.unpacked()[start as usize] as u64
+                    } else {
+                        ((LEAF | len) as u64) << 32 | start as u64
+                    }
                 }
             };
             slot.store(memo, Relaxed);
         }
         let (bottom, mid) = ((memo >> 32) as u32, memo as u32);
         if bottom & LEAF != 0 {
+            if bottom & SINGLE != 0 {
+                out.push(mid);
+                return;
+            }
             let len = (bottom & !LEAF) as usize;
             // Chains are a few arcs long: a plain loop beats a memmove call.
             for &x in &u.chains.unpacked()[mid as usize..mid as usize + len] {
