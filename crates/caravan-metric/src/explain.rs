@@ -2,7 +2,7 @@
 //! transshipments, ferry waits), totals and the countries in order.
 
 use crate::{ArcCost, Metric};
-use caravan_network::{ArcKind, Mode, Network, NONE};
+use caravan_network::{ArcKind, CountryId, Mode, Network, NONE};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -94,6 +94,21 @@ impl Leg {
 fn round(x: f64, d: i32) -> f64 {
     let f = 10f64.powi(d);
     (x * f).round() / f
+}
+
+/// A hint to fetch the cache lines of `at` (an arc spans two at most).
+#[inline(always)]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and cannot fault.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let p = at as *const T as *const i8;
+        _mm_prefetch::<_MM_HINT_T0>(p);
+        _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(std::mem::size_of::<T>() - 1));
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }
 
 /// Names a point off the network by the nearby city, else by its coordinates.
@@ -220,11 +235,18 @@ impl Metric<'_> {
         let mut legs: Vec<Leg> = Vec::new();
         let mut events = Vec::new();
         let mut countries: Vec<String> = Vec::new();
-        let push_country = |list: &mut Vec<String>, c: &str| {
-            if !c.is_empty() && list.last().is_none_or(|l| l != c) {
-                list.push(c.to_string());
+        // Countries in travel order, each once per stay. Arcs mostly stay in one country,
+        // so the id is compared first and the code only when it changed.
+        let push_country = |list: &mut Vec<String>, last: &mut CountryId, id: CountryId| {
+            if id != *last {
+                *last = id;
+                let c = net.country_code(id);
+                if !c.is_empty() && list.last().is_none_or(|l| l != c) {
+                    list.push(c.to_string());
+                }
             }
         };
+        let (mut route_last, mut leg_last) = (CountryId::MAX, CountryId::MAX);
         let mut objective = 0.0;
         let access_leg = |a: &Access, to_node: bool, node: Option<u32>| -> Leg {
             let cost = self.access_cost(a.km);
@@ -273,6 +295,11 @@ impl Metric<'_> {
                 legs.push(leg);
             }
         }
+        // A path's arcs lie scattered over the network's 86 MB of arcs; asking for all of
+        // them up front overlaps the cache misses the pricing loop would take one by one.
+        for &a in arcs {
+            prefetch(&net.arcs[a as usize]);
+        }
         let mut open_leg: Option<Leg> = None;
         let mut last_node = 0u32;
         let mut sums = Totals::default();
@@ -282,7 +309,7 @@ impl Metric<'_> {
             sums.add(&cost);
             objective += self.weights[ai as usize] as f64;
             let (na, nb) = (&net.nodes[a.from as usize], &net.nodes[a.to as usize]);
-            push_country(&mut countries, net.country_code(na.country));
+            push_country(&mut countries, &mut route_last, na.country);
             if let ArcKind::Transfer(t) = a.kind {
                 if let Some(l) = close_leg(net, open_leg.take(), last_node) {
                     legs.push(l);
@@ -351,14 +378,17 @@ impl Metric<'_> {
                 // Modes changed without a transfer (not expected); close the leg.
                 legs.extend(close_leg(net, open_leg.take(), last_node));
             }
-            let leg = open_leg.get_or_insert_with(|| Leg::start(a.mode, node_name(net, a.from)));
+            let leg = open_leg.get_or_insert_with(|| {
+                leg_last = CountryId::MAX;
+                Leg::start(a.mode, node_name(net, a.from))
+            });
             // Leg time is movement (and ferry waits); border/gauge dwell are events.
             leg.distance_km += a.km as f64;
             leg.duration_h += cost.travel_h + cost.wait_h;
             leg.cost_usd += cost.travel_usd;
             leg.co2_kg += cost.co2_kg;
-            push_country(&mut leg.countries, net.country_code(na.country));
-            push_country(&mut leg.countries, net.country_code(nb.country));
+            push_country(&mut leg.countries, &mut leg_last, na.country);
+            push_country(&mut leg.countries, &mut leg_last, nb.country);
             if leg.geometry.last().is_some() && leg.geometry.last() == geometry.first() {
                 leg.geometry.extend_from_slice(&geometry[1..]);
             } else {
@@ -370,10 +400,8 @@ impl Metric<'_> {
             legs.push(l);
         }
         if let Some(&last) = arcs.last() {
-            push_country(
-                &mut countries,
-                net.country_code(net.nodes[net.arcs[last as usize].to as usize].country),
-            );
+            let to = net.nodes[net.arcs[last as usize].to as usize].country;
+            push_country(&mut countries, &mut route_last, to);
         }
         if let Some(d) = destination {
             let last = arcs.last().map(|&a| net.arcs[a as usize].to);
