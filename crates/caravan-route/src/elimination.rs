@@ -76,24 +76,34 @@ pub struct PathSearch<'v> {
     meet: u32,
 }
 
-pub(crate) struct Sweep {
-    dist: Vec<u32>,
+#[derive(Clone, Copy)]
+struct Label {
+    dist: u32,
     /// Predecessor rank on the elimination path (`NONE` at a start).
-    pred: Vec<u32>,
+    pred: u32,
+}
+
+pub(crate) struct Sweep {
+    /// Distance and predecessor rank per node, side by side: a relaxation that improves
+    /// a node writes both, and one cache line is one miss.
+    label: Vec<Label>,
     /// Which start (index into the caller's list) a start node's distance came from.
     start: Vec<u32>,
-    marked: Vec<bool>,
-    /// Ranks in the search space, ascending after [`Sweep::run`].
+    /// Ranks in the search space, ascending after a sweep.
     space: Vec<u32>,
 }
 
 impl Sweep {
     pub(crate) fn new(n: usize) -> Sweep {
         Sweep {
-            dist: vec![INF_WEIGHT; n],
-            pred: vec![NONE; n],
+            label: vec![
+                Label {
+                    dist: INF_WEIGHT,
+                    pred: NONE,
+                };
+                n
+            ],
             start: vec![NONE; n],
-            marked: vec![false; n],
             space: Vec::new(),
         }
     }
@@ -101,10 +111,9 @@ impl Sweep {
     pub(crate) fn reset(&mut self) {
         for &x in &self.space {
             let x = x as usize;
-            self.dist[x] = INF_WEIGHT;
-            self.pred[x] = NONE;
+            self.label[x].dist = INF_WEIGHT;
+            self.label[x].pred = NONE;
             self.start[x] = NONE;
-            self.marked[x] = false;
         }
         self.space.clear();
     }
@@ -121,14 +130,14 @@ impl Sweep {
             }
             let parent = cch.elimination_tree_parent[x as usize];
             self.visit(&mut heads, x, parent);
-            if self.dist[x as usize] < INF_WEIGHT {
+            if self.label[x as usize].dist < INF_WEIGHT {
                 self.relax(graph, x);
             }
         }
     }
 
     pub(crate) fn distance(&self, rank: u32) -> u32 {
-        self.dist[rank as usize]
+        self.label[rank as usize].dist
     }
 
     pub(crate) fn space(&self) -> &[u32] {
@@ -143,8 +152,8 @@ impl Sweep {
                 continue;
             }
             let r = rank as usize;
-            if (w as u32) < self.dist[r] {
-                self.dist[r] = w as u32;
+            if (w as u32) < self.label[r].dist {
+                self.label[r].dist = w as u32;
                 self.start[r] = i as u32;
             }
             heads.push(rank);
@@ -161,24 +170,25 @@ impl Sweep {
             hit = true;
         }
         if hit {
-            self.marked[x as usize] = true;
             self.space.push(x);
         }
         hit
     }
 
     fn relax(&mut self, g: &UpGraph, x: u32) {
-        let dx = self.dist[x as usize];
+        let dx = self.label[x as usize].dist;
         let (a, b) = (
             g.first[x as usize] as usize,
             g.first[x as usize + 1] as usize,
         );
         for (&y, &w) in g.head[a..b].iter().zip(&g.weight[a..b]) {
             let cand = dx.saturating_add(w);
-            let slot = &mut self.dist[y as usize];
-            if cand < *slot {
-                *slot = cand;
-                self.pred[y as usize] = x;
+            let slot = &mut self.label[y as usize];
+            if cand < slot.dist {
+                *slot = Label {
+                    dist: cand,
+                    pred: x,
+                };
             }
         }
     }
@@ -261,8 +271,8 @@ impl<'v> PathSearch<'v> {
             let in_f = self.fwd.visit(&mut fh, x, parent);
             let in_b = self.bwd.visit(&mut bh, x, parent);
             let (f, b) = (
-                self.fwd.dist[x as usize] as u64,
-                self.bwd.dist[x as usize] as u64,
+                self.fwd.label[x as usize].dist as u64,
+                self.bwd.label[x as usize].dist as u64,
             );
             if in_f && in_b && f < INF_WEIGHT as u64 && b < INF_WEIGHT as u64 && f + b < best {
                 best = f + b;
@@ -279,13 +289,13 @@ impl<'v> PathSearch<'v> {
             return None;
         }
         let mut x = meet;
-        while self.fwd.pred[x as usize] != NONE {
-            x = self.fwd.pred[x as usize];
+        while self.fwd.label[x as usize].pred != NONE {
+            x = self.fwd.label[x as usize].pred;
         }
         let source = self.fwd.start[x as usize] as usize;
         let mut y = meet;
-        while self.bwd.pred[y as usize] != NONE {
-            y = self.bwd.pred[y as usize];
+        while self.bwd.label[y as usize].pred != NONE {
+            y = self.bwd.label[y as usize].pred;
         }
         let target = self.bwd.start[y as usize] as usize;
         self.meet = meet;
@@ -304,8 +314,8 @@ impl<'v> PathSearch<'v> {
         self.scratch.clear();
         let mut x = self.meet;
         self.scratch.push(x);
-        while self.fwd.pred[x as usize] != NONE {
-            x = self.fwd.pred[x as usize];
+        while self.fwd.label[x as usize].pred != NONE {
+            x = self.fwd.label[x as usize].pred;
             self.scratch.push(x);
         }
         for i in (1..self.scratch.len()).rev() {
@@ -314,8 +324,8 @@ impl<'v> PathSearch<'v> {
         }
         // Backward half: meeting down to the target's start.
         let mut x = self.meet;
-        while self.bwd.pred[x as usize] != NONE {
-            let y = self.bwd.pred[x as usize];
+        while self.bwd.label[x as usize].pred != NONE {
+            let y = self.bwd.label[x as usize].pred;
             self.unpack(u, false, up_arc(cch, y, x), out);
             x = y;
         }
