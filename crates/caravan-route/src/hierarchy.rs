@@ -3,10 +3,12 @@
 //! Preparation (chain contraction, nested-dissection order, CCH structure) depends only on
 //! the topology, so it is done once and cached; every profile is then a *customization*
 //! of the same structure (tens of milliseconds), and queries take microseconds. The CCH
-//! itself is the `cch` crate (a port of RoutingKit validated against it); this module adds
-//! what it lacks for us: chain contraction with unpacking to original arcs, queries with
-//! several weighted sources and targets (a place reaches the network at several nodes),
-//! and the translation of our closed-arc sentinel.
+//! structure and its bundles are the `cch` crate's (a port of RoutingKit validated against
+//! it); the order comes from METIS ([`crate::order`]), the customization and the optional
+//! pruning are ours ([`crate::customize`], [`crate::pruned`]), measured faster on our
+//! network. This module ties them together and adds chain contraction with unpacking to
+//! original arcs, queries with several weighted sources and targets (a place reaches the
+//! network at several nodes), and the translation of our closed-arc sentinel.
 
 use crate::chain::{Attachment, ChainContraction};
 use crate::customize::Schedule;

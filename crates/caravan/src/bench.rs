@@ -7,7 +7,9 @@
 //! back to the input's arcs. `world` is the embedded multimodal network under the default
 //! profile, with queries unpacked to legs. Pairs are drawn from each graph's largest
 //! connected component with a seeded generator; `agree` is true only when every
-//! implementation returns the same cost on every pair.
+//! implementation returns the same cost on every pair. caravan's queries run twice: on
+//! every up-arc (`query_unpruned_*`) and on the search graphs pruned by a perfect
+//! customization (`query_*`, after `prune_s`); both must agree.
 
 use crate::Engine;
 use caravan_metric::{Metric, ProfileSpec};
