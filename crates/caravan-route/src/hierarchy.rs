@@ -82,7 +82,7 @@ pub struct PrepareStats {
 
 impl Hierarchy {
     /// Prepares the topology. `lat`/`lon` guide the inertial-flow order, used only if METIS
-    /// fails (see [`crate::order`]); `keep`
+    /// fails (see the `order` module); `keep`
     /// marks nodes that must stay in the core (may be empty).
     pub fn build(
         node_count: usize,
@@ -205,7 +205,7 @@ impl Hierarchy {
 
     /// Prunes the search graphs of `m` by a perfect customization: about as long as the
     /// customization itself, and each later query relaxes about a third of the arcs (see
-    /// [`crate::pruned`]). Worth it for many queries on one metric, not for one.
+    /// the `pruned` module). Worth it for many queries on one metric, not for one.
     pub fn prune(&self, m: &mut Customized) -> std::io::Result<()> {
         let c = self.customizable()?;
         m.pruned.build(&c.schedule, &c.cch, &m.metric);
