@@ -15,7 +15,7 @@
 //!   sweep in post-order. Level-synchronous scheduling pays a barrier per tree level
 //!   (about 700 here), and the top levels hold one node each.
 
-use cch::{Cch, Metric, INF_WEIGHT};
+use cch::{Cch, CchView, Metric, INF_WEIGHT};
 use rayon::prelude::*;
 use std::cell::RefCell;
 
@@ -37,13 +37,60 @@ pub(crate) struct Schedule {
     roots: Vec<u32>,
     /// Subtrees at most this heavy run as one sequential task.
     grain: u64,
-    /// The input arcs behind each shortcut, sorted by shortcut: `(arc | BACKWARD, input)`.
-    /// Only about a third of the shortcuts have one, so initialising from this list reads
-    /// far less than walking every shortcut's four index arrays.
-    inputs: Vec<(u32, u32)>,
-    /// Per node, where the entries for its up-arcs start in `inputs` (CSR): a node's arcs
-    /// are initialised just before it is relaxed, while they are in cache anyway.
+    /// Per node, where the entries for its up-arcs start in the input list (see
+    /// [`inputs_of`]): a node's arcs are initialised just before it is relaxed, while they
+    /// are in cache anyway.
     node_inputs: Vec<u32>,
+    /// Input arcs (weights) a customization takes.
+    input_arcs: usize,
+}
+
+/// The input arcs behind each shortcut, sorted by shortcut: `(arc | BACKWARD, input)`.
+///
+/// Only about a third of the shortcuts have one, so initialising from this list reads far
+/// less than walking every shortcut's four index arrays; and it is all a customization
+/// needs beyond the memory-mapped structure, so it is saved with the chain mapping and the
+/// full structure (77 MB on the world network, 0.2 s to read) is never loaded again.
+pub(crate) fn inputs_of(cch: &Cch) -> Vec<(u32, u32)> {
+    let arcs = cch.cch_arc_count();
+    assert!(arcs < BACKWARD as usize, "too many shortcuts");
+    let mut inputs = Vec::new();
+    for a in 0..arcs {
+        let dirs = [
+            (
+                0,
+                cch.forward_input_arc_of_cch[a],
+                &cch.first_extra_forward_input_arc_of_cch,
+                &cch.extra_forward_input_arc_of_cch,
+            ),
+            (
+                BACKWARD,
+                cch.backward_input_arc_of_cch[a],
+                &cch.first_extra_backward_input_arc_of_cch,
+                &cch.extra_backward_input_arc_of_cch,
+            ),
+        ];
+        for (dir, first, extra_first, extra) in dirs {
+            let tag = a as u32 | dir;
+            if first != NONE {
+                inputs.push((tag, first));
+            }
+            for &i in &extra[extra_first[a] as usize..extra_first[a + 1] as usize] {
+                inputs.push((tag, i));
+            }
+        }
+    }
+    inputs
+}
+
+/// Whether `inputs` is a valid input list for a structure with `arcs` shortcuts and
+/// `input_arcs` input arcs (read from disk, it is checked before use).
+pub(crate) fn inputs_valid(inputs: &[(u32, u32)], arcs: usize, input_arcs: usize) -> bool {
+    let arc = |e: &(u32, u32)| (e.0 & !BACKWARD) as usize;
+    inputs.windows(2).all(|w| arc(&w[0]) <= arc(&w[1]))
+        && inputs
+            .iter()
+            .all(|e| arc(e) < arcs && (e.1 as usize) < input_arcs)
 }
 
 /// Marks an entry of [`Schedule::inputs`] as initialising the backward weight.
@@ -53,9 +100,9 @@ impl Schedule {
     /// # Panics
     /// If the structure's arrays are inconsistent (an id out of range): the unchecked
     /// relaxation relies on these bounds, so they are checked once here.
-    pub(crate) fn new(cch: &Cch) -> Schedule {
-        let n = cch.node_count();
-        let arcs = cch.cch_arc_count();
+    pub(crate) fn new(cch: &CchView, inputs: &[(u32, u32)], input_arcs: usize) -> Schedule {
+        let n = cch.node_count() as usize;
+        let arcs = cch.cch_arc_count() as usize;
         assert!(
             cch.up_first_out.len() == n + 1
                 && cch.down_first_out.len() == n + 1
@@ -66,10 +113,11 @@ impl Schedule {
                 && cch.up_head.iter().all(|&h| (h as usize) < n)
                 && cch.down_head.iter().all(|&h| (h as usize) < n)
                 && cch.down_to_up.iter().all(|&a| (a as usize) < arcs)
-                && cch.elimination_tree_parent.len() == n,
+                && cch.elimination_tree_parent.len() == n
+                && inputs_valid(inputs, arcs, input_arcs),
             "malformed CCH structure"
         );
-        let parent = &cch.elimination_tree_parent;
+        let parent = cch.elimination_tree_parent;
         let mut first_child = vec![0u32; n + 1];
         let mut roots = Vec::new();
         for (x, &p) in parent.iter().enumerate() {
@@ -127,41 +175,14 @@ impl Schedule {
                 }
             }
         }
-        let mut inputs = Vec::new();
-        for a in 0..arcs {
-            let dirs = [
-                (
-                    0,
-                    cch.forward_input_arc_of_cch[a],
-                    &cch.first_extra_forward_input_arc_of_cch,
-                    &cch.extra_forward_input_arc_of_cch,
-                ),
-                (
-                    BACKWARD,
-                    cch.backward_input_arc_of_cch[a],
-                    &cch.first_extra_backward_input_arc_of_cch,
-                    &cch.extra_backward_input_arc_of_cch,
-                ),
-            ];
-            for (dir, first, extra_first, extra) in dirs {
-                let tag = a as u32 | dir;
-                if first != NONE {
-                    inputs.push((tag, first));
-                }
-                for &i in &extra[extra_first[a] as usize..extra_first[a + 1] as usize] {
-                    inputs.push((tag, i));
-                }
-            }
-        }
-        assert!(arcs < BACKWARD as usize, "too many shortcuts");
         let node_inputs: Vec<u32> = cch
             .up_first_out
             .iter()
             .map(|&a| inputs.partition_point(|e| e.0 & !BACKWARD < a) as u32)
             .collect();
         Schedule {
-            inputs,
             node_inputs,
+            input_arcs,
             post,
             run_start,
             run_end,
@@ -179,13 +200,15 @@ impl Schedule {
     ///
     /// # Panics
     /// If `weights` does not have one entry per input arc.
-    pub(crate) fn customize_into(&self, cch: &Cch, weights: &[u32], out: &mut Metric) {
-        assert_eq!(
-            weights.len(),
-            cch.input_arc_to_cch_arc.len(),
-            "one weight per input arc"
-        );
-        let arcs = cch.cch_arc_count();
+    pub(crate) fn customize_into(
+        &self,
+        cch: &CchView,
+        inputs: &[(u32, u32)],
+        weights: &[u32],
+        out: &mut Metric,
+    ) {
+        assert_eq!(weights.len(), self.input_arcs, "one weight per input arc");
+        let arcs = cch.cch_arc_count() as usize;
         out.forward.resize(arcs, INF_WEIGHT);
         out.backward.resize(arcs, INF_WEIGHT);
         let shared = Shared {
@@ -196,7 +219,8 @@ impl Schedule {
             cch,
             shared: &shared,
             weights,
-            schedule: self,
+            inputs,
+            node_inputs: &self.node_inputs,
         };
         self.roots.par_iter().for_each(|&r| self.task(&job, r));
     }
@@ -209,7 +233,7 @@ impl Schedule {
     /// `y → x` through `z` (upper) and `y → z` through `x` (intermediate). The other arc
     /// of each sum needs only to be a real path's weight, not yet exact: a shortest path's
     /// first hop out of `y` already has its basic weight. Same cost as customizing.
-    pub(crate) fn perfect_into(&self, cch: &Cch, basic: &Metric, out: &mut Metric) {
+    pub(crate) fn perfect_into(&self, cch: &CchView, basic: &Metric, out: &mut Metric) {
         out.forward.clone_from(&basic.forward);
         out.backward.clone_from(&basic.backward);
         let shared = Shared {
@@ -224,7 +248,7 @@ impl Schedule {
     /// Top-down twin of [`Self::task`]: `x` first, then its subtrees (in parallel when
     /// heavy). A task writes only arcs of nodes in its subtree (a node's down-neighbours
     /// are its descendants) and reads arcs of its ancestors, which are final.
-    fn task_down(&self, cch: &Cch, shared: &Shared, x: u32) {
+    fn task_down(&self, cch: &CchView, shared: &Shared, x: u32) {
         let mut cur = x as usize;
         loop {
             if self.work[cur] <= self.grain {
@@ -309,22 +333,21 @@ thread_local! {
 
 /// One customization's inputs, shared by its tasks.
 struct Job<'a> {
-    cch: &'a Cch,
+    cch: &'a CchView<'a>,
     shared: &'a Shared,
     weights: &'a [u32],
-    schedule: &'a Schedule,
+    inputs: &'a [(u32, u32)],
+    node_inputs: &'a [u32],
 }
 
 /// Initialises `x`'s up-arcs from their input arcs, then relaxes its lower triangles.
 fn relax_one(job: &Job, x: usize) {
     let (cch, shared) = (job.cch, job.shared);
     // Slices in locals: the writes below go through raw pointers, which the compiler must
-    // otherwise assume may change the vectors' own pointers, reloading them per triangle.
-    let (up, up_head): (&[u32], &[u32]) = (&cch.up_first_out, &cch.up_head);
-    let (down, down_head, down_to_up): (&[u32], &[u32], &[u32]) =
-        (&cch.down_first_out, &cch.down_head, &cch.down_to_up);
-    let entries = &job.schedule.inputs
-        [job.schedule.node_inputs[x] as usize..job.schedule.node_inputs[x + 1] as usize];
+    // otherwise assume may change what it reads them from, reloading it per triangle.
+    let (up, up_head) = (cch.up_first_out, cch.up_head);
+    let (down, down_head, down_to_up) = (cch.down_first_out, cch.down_head, cch.down_to_up);
+    let entries = &job.inputs[job.node_inputs[x] as usize..job.node_inputs[x + 1] as usize];
     // SAFETY: `x`'s own arcs (see `Shared`).
     unsafe {
         for a in up[x] as usize..up[x + 1] as usize {
@@ -344,8 +367,8 @@ fn relax_one(job: &Job, x: usize) {
     }
     ARC_TO.with(|cell| {
         let mut arc_to = cell.borrow_mut();
-        if arc_to.len() < cch.node_count() {
-            arc_to.resize(cch.node_count(), 0);
+        if arc_to.len() < cch.node_count() as usize {
+            arc_to.resize(cch.node_count() as usize, 0);
         }
         let arc_to: &mut [u32] = &mut arc_to;
         for a in up[x]..up[x + 1] {
@@ -384,15 +407,14 @@ fn relax_one(job: &Job, x: usize) {
 }
 
 /// The triangles whose middle node is `x` (see [`Schedule::perfect_into`]).
-fn perfect_one(cch: &Cch, shared: &Shared, x: usize) {
+fn perfect_one(cch: &CchView, shared: &Shared, x: usize) {
     ARC_TO.with(|cell| {
         let mut arc_to = cell.borrow_mut();
-        if arc_to.len() < cch.node_count() {
-            arc_to.resize(cch.node_count(), 0);
+        if arc_to.len() < cch.node_count() as usize {
+            arc_to.resize(cch.node_count() as usize, 0);
         }
-        let (up, up_head): (&[u32], &[u32]) = (&cch.up_first_out, &cch.up_head);
-        let (down, down_head, down_to_up): (&[u32], &[u32], &[u32]) =
-            (&cch.down_first_out, &cch.down_head, &cch.down_to_up);
+        let (up, up_head) = (cch.up_first_out, cch.up_head);
+        let (down, down_head, down_to_up) = (cch.down_first_out, cch.down_head, cch.down_to_up);
         let arc_to: &mut [u32] = &mut arc_to;
         for a in up[x]..up[x + 1] {
             arc_to[up_head[a as usize] as usize] = a;
@@ -497,12 +519,13 @@ mod tests {
         fn equals_the_reference_customization((n, arcs, w) in graph(20..400)) {
             let c = build(n, &arcs, &w);
             let reference = c.customize(&w);
-            let schedule = Schedule::new(&c);
+            let (view, inputs) = (c.view(), inputs_of(&c));
+            let schedule = Schedule::new(&view, &inputs, w.len());
             let mut ours = Metric { forward: vec![1; 3], backward: Vec::new() };
-            schedule.customize_into(&c, &w, &mut ours);
+            schedule.customize_into(&view, &inputs, &w, &mut ours);
             prop_assert_eq!(&ours, &reference);
             // Reused buffers give the same answer.
-            schedule.customize_into(&c, &w, &mut ours);
+            schedule.customize_into(&view, &inputs, &w, &mut ours);
             prop_assert_eq!(&ours, &reference);
         }
 
@@ -511,10 +534,11 @@ mod tests {
         #[test]
         fn perfect_weights_are_distances((n, arcs, w) in graph(5..90)) {
             let c = build(n, &arcs, &w);
-            let schedule = Schedule::new(&c);
+            let (view, inputs) = (c.view(), inputs_of(&c));
+            let schedule = Schedule::new(&view, &inputs, w.len());
             let (mut basic, mut exact) = (empty(), empty());
-            schedule.customize_into(&c, &w, &mut basic);
-            schedule.perfect_into(&c, &basic, &mut exact);
+            schedule.customize_into(&view, &inputs, &w, &mut basic);
+            schedule.perfect_into(&view, &basic, &mut exact);
             let mut d = vec![vec![u64::MAX; n]; n];
             for (v, row) in d.iter_mut().enumerate() {
                 row[v] = 0;

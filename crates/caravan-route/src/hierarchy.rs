@@ -23,39 +23,22 @@ use std::sync::OnceLock;
 /// weighting per container-equivalent.
 pub const CLOSED: u32 = INF_WEIGHT;
 
-/// A structure with its customization schedule, derived once per structure.
-pub(crate) struct Customizable {
-    cch: Cch,
-    schedule: Schedule,
-}
-
-impl Customizable {
-    fn from_cch(cch: Cch) -> Customizable {
-        Customizable {
-            schedule: Schedule::new(&cch),
-            cch,
-        }
-    }
-
-    pub(crate) fn cch(&self) -> &Cch {
-        &self.cch
-    }
-}
-
 pub(crate) enum Structure {
-    Owned(Customizable),
-    /// Memory-mapped bundle for queries; the re-customizable form is read on first need.
-    Mapped {
-        bundle: CchBundle,
-        path: std::path::PathBuf,
-        owned: OnceLock<Customizable>,
-    },
+    /// Just built (and saved).
+    Owned(Box<Cch>),
+    /// Memory-mapped from the cache: queries and customizations read it in place.
+    Mapped(CchBundle),
 }
 
 /// The prepared topology: everything that does not depend on weights.
 pub struct Hierarchy {
     pub chains: ChainContraction,
     pub(crate) structure: Structure,
+    /// The input arcs behind each shortcut (see `customize::inputs_of`).
+    pub(crate) inputs: Vec<(u32, u32)>,
+    /// The customization schedule, derived on first customization (~0.1 s on the world
+    /// network; commands that never customize skip it).
+    pub(crate) schedule: OnceLock<Schedule>,
     /// Up-arc tails, derived once (see [`PathSearch`]).
     pub(crate) up_tail: OnceLock<Vec<u32>>,
 }
@@ -130,7 +113,9 @@ impl Hierarchy {
         (
             Hierarchy {
                 chains,
-                structure: Structure::Owned(Customizable::from_cch(cch)),
+                inputs: crate::customize::inputs_of(&cch),
+                structure: Structure::Owned(Box::new(cch)),
+                schedule: OnceLock::new(),
                 up_tail: OnceLock::new(),
             },
             PrepareStats {
@@ -143,8 +128,8 @@ impl Hierarchy {
 
     pub fn view(&self) -> CchView<'_> {
         match &self.structure {
-            Structure::Owned(c) => c.cch().view(),
-            Structure::Mapped { bundle, .. } => bundle.view(),
+            Structure::Owned(c) => c.view(),
+            Structure::Mapped(bundle) => bundle.view(),
         }
     }
 
@@ -153,18 +138,9 @@ impl Hierarchy {
         self.view().cch_arc_count() as usize
     }
 
-    fn customizable(&self) -> std::io::Result<&Customizable> {
-        let c = match &self.structure {
-            Structure::Owned(c) => c,
-            Structure::Mapped { path, owned, .. } => match owned.get() {
-                Some(c) => c,
-                None => {
-                    let c = Customizable::from_cch(Cch::load_struct(path)?);
-                    owned.get_or_init(|| c)
-                }
-            },
-        };
-        Ok(c)
+    fn schedule(&self) -> &Schedule {
+        self.schedule
+            .get_or_init(|| Schedule::new(&self.view(), &self.inputs, self.chains.core_arc_count()))
     }
 
     /// Applies a metric (one weight per original arc, [`INFINITY`] closes an arc).
@@ -172,13 +148,12 @@ impl Hierarchy {
         let mut core_weights = Vec::new();
         self.chains
             .core_weights_into(&weights, CLOSED, &mut core_weights);
-        let c = self.customizable()?;
         let mut metric = cch::Metric {
             forward: Vec::new(),
             backward: Vec::new(),
         };
-        c.schedule
-            .customize_into(&c.cch, &core_weights, &mut metric);
+        self.schedule()
+            .customize_into(&self.view(), &self.inputs, &core_weights, &mut metric);
         Ok(Customized {
             weights,
             core_weights,
@@ -195,9 +170,12 @@ impl Hierarchy {
         out.weights.extend_from_slice(weights);
         self.chains
             .core_weights_into(weights, CLOSED, &mut out.core_weights);
-        let c = self.customizable()?;
-        c.schedule
-            .customize_into(&c.cch, &out.core_weights, &mut out.metric);
+        self.schedule().customize_into(
+            &self.view(),
+            &self.inputs,
+            &out.core_weights,
+            &mut out.metric,
+        );
         out.witnesses.reset(out.metric.forward.len());
         out.is_pruned = false;
         Ok(())
@@ -207,8 +185,7 @@ impl Hierarchy {
     /// customization itself, and each later query relaxes about a third of the arcs (see
     /// the `pruned` module). Worth it for many queries on one metric, not for one.
     pub fn prune(&self, m: &mut Customized) -> std::io::Result<()> {
-        let c = self.customizable()?;
-        m.pruned.build(&c.schedule, &c.cch, &m.metric);
+        m.pruned.build(self.schedule(), &self.view(), &m.metric);
         m.is_pruned = true;
         Ok(())
     }

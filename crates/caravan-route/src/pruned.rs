@@ -11,7 +11,7 @@
 //! customized weights as before: every kept arc has its customized weight.
 
 use crate::customize::Schedule;
-use cch::{Cch, CchView, Metric, INF_WEIGHT};
+use cch::{CchView, Metric, INF_WEIGHT};
 
 /// Up-arcs per node in one direction, with their weights.
 #[derive(Clone, Copy)]
@@ -41,8 +41,8 @@ struct Csr {
 
 impl Csr {
     /// The up-arcs whose `exact` weight is their `basic` one, and finite.
-    fn keep(&mut self, cch: &Cch, basic: &[u32], exact: &[u32]) {
-        let n = cch.node_count();
+    fn keep(&mut self, cch: &CchView, basic: &[u32], exact: &[u32]) {
+        let n = cch.node_count() as usize;
         self.first.clear();
         self.head.clear();
         self.weight.clear();
@@ -77,7 +77,7 @@ pub struct Pruned {
 }
 
 impl Pruned {
-    pub(crate) fn build(&mut self, schedule: &Schedule, cch: &Cch, basic: &Metric) {
+    pub(crate) fn build(&mut self, schedule: &Schedule, cch: &CchView, basic: &Metric) {
         let exact = self.exact.get_or_insert_with(|| Metric {
             forward: Vec::new(),
             backward: Vec::new(),

@@ -15,8 +15,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 const MAGIC: [u8; 8] = *b"CRVNHIER";
 /// Bump when the chain mapping, the order or the way either is derived changes
-/// (2: METIS order).
-pub const FORMAT: u32 = 2;
+/// (2: METIS order; 3: the shortcuts' input arcs saved with the chain mapping).
+pub const FORMAT: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -62,6 +62,20 @@ pub fn topology_key(node_count: usize, arcs: &[(u32, u32)], lat: &[f32], lon: &[
     xxh3_64(&bytes) ^ FORMAT as u64
 }
 
+/// What we save beside the `cch` structure: the chain mapping, and the input arcs behind
+/// each shortcut, which is all a customization needs that the mapped structure lacks.
+#[derive(Serialize)]
+struct MappingRef<'a> {
+    chains: &'a ChainContraction,
+    inputs: &'a [(u32, u32)],
+}
+
+#[derive(Deserialize)]
+struct Mapping {
+    chains: ChainContraction,
+    inputs: Vec<(u32, u32)>,
+}
+
 fn paths(dir: &Path, name: &str, key: u64) -> (PathBuf, PathBuf) {
     (
         dir.join(format!("{name}-{key:016x}.cch-struct")),
@@ -79,14 +93,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 impl Hierarchy {
     /// Writes the prepared hierarchy under `dir` as `name-KEY.*`.
     pub fn save(&self, dir: &Path, name: &str, key: u64) -> Result<(), StoreError> {
-        let Structure::Owned(owned) = &self.structure else {
+        let Structure::Owned(cch) = &self.structure else {
             return Ok(()); // already on disk
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let (sp, cp) = paths(dir, name, key);
         let pid = std::process::id();
         let stmp = sp.with_extension(format!("cch-struct.tmp{pid}"));
-        owned.cch().save_struct(&stmp).map_err(io(&stmp))?;
+        cch.save_struct(&stmp).map_err(io(&stmp))?;
         let bytes = std::fs::read(&stmp).map_err(io(&stmp))?;
         let header = Header {
             magic: MAGIC,
@@ -99,7 +113,11 @@ impl Hierarchy {
         std::fs::rename(&stmp, &sp).map_err(io(&sp))?;
         let mut out = postcard::to_stdvec(&header)
             .map_err(|e| StoreError::Invalid(cp.clone(), e.to_string()))?;
-        let payload = postcard::to_stdvec(&self.chains)
+        let mapping = MappingRef {
+            chains: &self.chains,
+            inputs: &self.inputs,
+        };
+        let payload = postcard::to_stdvec(&mapping)
             .map_err(|e| StoreError::Invalid(cp.clone(), e.to_string()))?;
         out.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
         out.extend_from_slice(&payload);
@@ -129,7 +147,7 @@ impl Hierarchy {
         if u64::from_le_bytes(sum.try_into().unwrap_or_default()) != xxh3_64(payload) {
             return Err(bad("checksum mismatch in the chain mapping"));
         }
-        let chains: ChainContraction =
+        let Mapping { chains, inputs } =
             postcard::from_bytes(payload).map_err(|_| bad("undecodable chain mapping"))?;
         let bundle = cch::CchBundle::open(&sp).map_err(io(&sp))?;
         let mapped = bundle.mmap_bytes();
@@ -142,13 +160,15 @@ impl Hierarchy {
         if bundle.node_count() != chains.core_node_count() {
             return Err(StoreError::Invalid(sp, "node count mismatch".into()));
         }
+        let arcs = bundle.cch_arc_count();
+        if !crate::customize::inputs_valid(&inputs, arcs, chains.core_arc_count()) {
+            return Err(bad("shortcut inputs out of range"));
+        }
         Ok(Hierarchy {
             chains,
-            structure: Structure::Mapped {
-                bundle,
-                path: sp,
-                owned: OnceLock::new(),
-            },
+            structure: Structure::Mapped(bundle),
+            inputs,
+            schedule: OnceLock::new(),
             up_tail: OnceLock::new(),
         })
     }
