@@ -21,7 +21,7 @@ use std::cell::RefCell;
 
 const NONE: u32 = u32::MAX;
 
-/// The metric-independent schedule of a structure, derived once (about 40 ms on the world
+/// The metric-independent schedule of a structure, derived once (about 70 ms on the world
 /// network) and reused by every customization.
 pub(crate) struct Schedule {
     /// Nodes in a post-order of the elimination tree: each subtree is a contiguous run

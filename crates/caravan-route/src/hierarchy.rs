@@ -36,7 +36,7 @@ pub struct Hierarchy {
     pub(crate) structure: Structure,
     /// The input arcs behind each shortcut (see `customize::inputs_of`).
     pub(crate) inputs: Vec<(u32, u32)>,
-    /// The customization schedule, derived on first customization (~0.1 s on the world
+    /// The customization schedule, derived on first customization (~70 ms on the world
     /// network; commands that never customize skip it).
     pub(crate) schedule: OnceLock<Schedule>,
     /// Up-arc tails, derived once (see [`PathSearch`]).
