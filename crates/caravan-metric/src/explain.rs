@@ -296,9 +296,13 @@ impl Metric<'_> {
             }
         }
         // A path's arcs lie scattered over the network's 86 MB of arcs; asking for all of
-        // them up front overlaps the cache misses the pricing loop would take one by one.
+        // them (then their head nodes) up front overlaps the cache misses the pricing loop
+        // would take one by one.
         for &a in arcs {
             prefetch(&net.arcs[a as usize]);
+        }
+        for &a in arcs {
+            prefetch(&net.nodes[net.arcs[a as usize].to as usize]);
         }
         let mut open_leg: Option<Leg> = None;
         let mut last_node = 0u32;
