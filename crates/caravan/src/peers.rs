@@ -192,32 +192,15 @@ pub fn fast_paths_run(
     }
 }
 
-/// Runs RoutingKit's CCH with sequential customization (see
-/// [`routingkit_run_threads`]).
-///
-/// Sequential is the default because fast_paths' preparation is
-/// single-threaded and the benchmark machine has only 2 shared cores, where a
-/// parallel customization time is noisy and not comparable.
-pub fn routingkit_run(
-    node_count: usize,
-    arcs: &[(u32, u32)],
-    weights: &[u32],
-    lat: &[f32],
-    lon: &[f32],
-    pairs: &[(u32, u32)],
-) -> PeerRun {
-    routingkit_run_threads(node_count, arcs, weights, lat, lon, pairs, 1)
-}
-
 /// Runs RoutingKit's Customizable Contraction Hierarchy on the directed
 /// multigraph.
 ///
 /// * Order: RoutingKit's standard nested dissection with inertial-flow
 ///   separators from `lat`/`lon` (degree-1 and isolated nodes are fine);
 ///   `prepare_s` = order + CCH build. Neither step uses OpenMP.
-/// * Customization: `customize_threads == 1` runs RoutingKit's sequential
-///   customization; any other value runs its OpenMP customization with that
-///   many threads (`0` = OpenMP default, i.e. all cores).
+/// * Customization: RoutingKit's sequential one. fast_paths' preparation is
+///   single-threaded and the benchmark machine has only 2 shared cores, where a
+///   parallel customization time is noisy and not comparable.
 /// * Queries: one `CCHQuery` reused; each timed query includes adding the
 ///   endpoints, the search, reading the distance, extracting the node path and
 ///   the reset RoutingKit does to reuse the query.
@@ -229,14 +212,13 @@ pub fn routingkit_run(
 ///
 /// Panics only on malformed input (length mismatch, endpoint `>= node_count`,
 /// `node_count > u32::MAX`, `lat`/`lon` length != `node_count`).
-pub fn routingkit_run_threads(
+pub fn routingkit_run(
     node_count: usize,
     arcs: &[(u32, u32)],
     weights: &[u32],
     lat: &[f32],
     lon: &[f32],
     pairs: &[(u32, u32)],
-    customize_threads: u32,
 ) -> PeerRun {
     check_input(node_count, arcs, weights);
     let n = u32::try_from(node_count).expect("node_count must fit in u32 for RoutingKit");
@@ -272,14 +254,7 @@ pub fn routingkit_run_threads(
     // The metric owns its weight vector; copy it before the clock starts.
     let owned_weights = weights.to_vec();
     let start = Instant::now();
-    let metric = if customize_threads == 1 {
-        CCHMetric::new(&cch, owned_weights)
-    } else {
-        // RoutingKit builds its parallelization schedule here too, so this
-        // includes that setup; `0` means `omp_get_num_procs()` threads
-        // (OMP_NUM_THREADS is not consulted).
-        CCHMetric::parallel_new(&cch, owned_weights, customize_threads)
-    };
+    let metric = CCHMetric::new(&cch, owned_weights);
     let customize_s = start.elapsed().as_secs_f64();
 
     let mut query = CCHQuery::new(&metric);
