@@ -144,7 +144,7 @@ impl Hierarchy {
     }
 
     /// Applies a metric (one weight per original arc, [`INFINITY`] closes an arc).
-    pub fn customize(&self, weights: Vec<u32>) -> std::io::Result<Customized> {
+    pub fn customize(&self, weights: Vec<u32>) -> Customized {
         let mut core_weights = Vec::new();
         self.chains
             .core_weights_into(&weights, CLOSED, &mut core_weights);
@@ -154,18 +154,18 @@ impl Hierarchy {
         };
         self.schedule()
             .customize_into(&self.view(), &self.inputs, &core_weights, &mut metric);
-        Ok(Customized {
+        Customized {
             weights,
             core_weights,
             witnesses: Witnesses::new(metric.forward.len()),
             metric,
             pruned: Pruned::default(),
             is_pruned: false,
-        })
+        }
     }
 
     /// Re-customizes `out` for new weights, reusing its buffers.
-    pub fn customize_into(&self, weights: &[u32], out: &mut Customized) -> std::io::Result<()> {
+    pub fn customize_into(&self, weights: &[u32], out: &mut Customized) {
         out.weights.clear();
         out.weights.extend_from_slice(weights);
         self.chains
@@ -178,16 +178,14 @@ impl Hierarchy {
         );
         out.witnesses.reset(out.metric.forward.len());
         out.is_pruned = false;
-        Ok(())
     }
 
     /// Prunes the search graphs of `m` by a perfect customization: about as long as the
     /// customization itself, and each later query relaxes about a third of the arcs (see
     /// the `pruned` module). Worth it for many queries on one metric, not for one.
-    pub fn prune(&self, m: &mut Customized) -> std::io::Result<()> {
+    pub fn prune(&self, m: &mut Customized) {
         m.pruned.build(self.schedule(), &self.view(), &m.metric);
         m.is_pruned = true;
-        Ok(())
     }
 
     /// A reusable path searcher over `view` (which must come from [`Self::view`]).

@@ -83,7 +83,7 @@ proptest! {
     ) {
         let (lat, lon) = coords(n);
         let (h, _) = Hierarchy::build(n, &arcs, &lat, &lon, &[]);
-        let mut m = h.customize(w.clone()).unwrap();
+        let mut m = h.customize(w.clone());
         let ends: Vec<Endpoint> = picks
             .iter()
             .map(|(i, wt)| Endpoint { node: i.index(n) as u32, weight: *wt })
@@ -97,7 +97,7 @@ proptest! {
         // Both search graphs: every up-arc, then the perfectly customized, pruned one.
         for pruned in [false, true] {
             if pruned {
-                h.prune(&mut m).unwrap();
+                h.prune(&mut m);
                 prop_assert!(m.is_pruned());
             }
             let fast = searcher.path(&m, s, t);
@@ -117,7 +117,7 @@ proptest! {
             }
         }
         // Re-customizing drops the pruning (it belonged to the old weights).
-        h.customize_into(&w, &mut m).unwrap();
+        h.customize_into(&w, &mut m);
         prop_assert!(!m.is_pruned());
     }
 }
@@ -150,10 +150,7 @@ fn saved_hierarchy_answers_like_the_built_one_and_corruption_is_detected() {
     assert!(why.is_some(), "first open must build");
     let (opened, why) = Hierarchy::open_or_build(&dir, "ring", topo(&arcs), &mut || {});
     assert!(why.is_none(), "second open must reuse the bundle: {why:?}");
-    let (mb, mo) = (
-        built.customize(w.clone()).unwrap(),
-        opened.customize(w.clone()).unwrap(),
-    );
+    let (mb, mo) = (built.customize(w.clone()), opened.customize(w.clone()));
     let (vb, vo) = (built.view(), opened.view());
     let (mut sb, mut so) = (built.searcher(&vb), opened.searcher(&vo));
     for s in 0..n as u32 {

@@ -32,8 +32,6 @@ pub enum EngineError {
     Network(#[from] NetworkError),
     #[error(transparent)]
     Metric(#[from] caravan_metric::MetricError),
-    #[error("customizing the hierarchy: {0}")]
-    Customize(#[from] std::io::Error),
 }
 
 impl Engine {
@@ -90,14 +88,14 @@ impl Engine {
         for spec in specs {
             let profile = caravan_metric::Profile::new(&self.net, spec)?;
             let metric = caravan_metric::Metric::new(&self.net, &self.params, profile);
-            self.customized_for(&metric.weights, true)?;
+            self.customized_for(&metric.weights, true);
         }
         Ok(())
     }
 
     /// The hierarchy customized for these arc weights, from the cache or made now (reusing
     /// the buffers of the least recently used entry when nobody else holds it).
-    pub fn customized(&self, weights: &[u32]) -> Result<Arc<Customized>, EngineError> {
+    pub fn customized(&self, weights: &[u32]) -> Arc<Customized> {
         self.customized_for(weights, false)
     }
 
@@ -105,11 +103,7 @@ impl Engine {
     /// customization that costs about one more customization (~0.13 s on the world
     /// network) and saves about a quarter of every later path query, so it pays for a
     /// profile that will answer thousands of queries (a server's), not for one route.
-    pub fn customized_for(
-        &self,
-        weights: &[u32],
-        prune: bool,
-    ) -> Result<Arc<Customized>, EngineError> {
+    pub fn customized_for(&self, weights: &[u32], prune: bool) -> Arc<Customized> {
         let mut h = Xxh3::new();
         for chunk in weights.chunks(4096) {
             let bytes: Vec<u8> = chunk.iter().flat_map(|w| w.to_le_bytes()).collect();
@@ -121,17 +115,17 @@ impl Engine {
             let (key, mut m) = cache.remove(i);
             if prune && !m.is_pruned() {
                 match Arc::get_mut(&mut m) {
-                    Some(own) => self.hierarchy.prune(own)?,
+                    Some(own) => self.hierarchy.prune(own),
                     None => {
                         // Others hold the unpruned one: they keep it, later callers get this.
-                        let mut fresh = self.hierarchy.customize(weights.to_vec())?;
-                        self.hierarchy.prune(&mut fresh)?;
+                        let mut fresh = self.hierarchy.customize(weights.to_vec());
+                        self.hierarchy.prune(&mut fresh);
                         m = Arc::new(fresh);
                     }
                 }
             }
             cache.insert(0, (key, m.clone()));
-            return Ok(m);
+            return m;
         }
         let recycled = if cache.len() >= METRIC_CACHE {
             cache.pop().and_then(|(_, m)| Arc::try_unwrap(m).ok())
@@ -140,18 +134,18 @@ impl Engine {
         };
         let m = match recycled {
             Some(mut m) => {
-                self.hierarchy.customize_into(weights, &mut m)?;
+                self.hierarchy.customize_into(weights, &mut m);
                 m
             }
-            None => self.hierarchy.customize(weights.to_vec())?,
+            None => self.hierarchy.customize(weights.to_vec()),
         };
         let mut m = m;
         if prune {
-            self.hierarchy.prune(&mut m)?;
+            self.hierarchy.prune(&mut m);
         }
         let m = Arc::new(m);
         cache.insert(0, (key, m.clone()));
-        Ok(m)
+        m
     }
 }
 

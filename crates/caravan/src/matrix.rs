@@ -99,7 +99,7 @@ impl Engine {
     ) -> Result<Vec<Cell>, MatrixError> {
         let profile = self.profile(spec)?;
         let metric = Metric::new(&self.net, &self.params, profile);
-        let m = self.customized(&metric.weights).map_err(PlanError::from)?;
+        let m = self.customized(&metric.weights);
         let ends = |places: &[Place]| -> Vec<(Vec<Candidate>, Vec<Endpoint>)> {
             places
                 .iter()

@@ -194,7 +194,7 @@ impl Engine {
         let view = self.hierarchy.view();
         let mut searcher = self.hierarchy.searcher(&view);
         let mut search = |weights: &[u32]| -> Result<Option<caravan_route::Path>, PlanError> {
-            let m = self.customized(weights)?;
+            let m = self.customized(weights);
             Ok(searcher.path(&m, &sources, &targets))
         };
         let explain = |path: &caravan_route::Path| -> PlannedRoute {

@@ -20,7 +20,7 @@ fn pairs(k: usize, rng: &mut rand::rngs::StdRng) -> Vec<(u32, u32)> {
 /// Compares hierarchy and exact search on `pairs`; `prune` searches the pruned graphs.
 fn compare(weights: &[u32], pairs: &[(u32, u32)], prune: bool) -> usize {
     let e = common::engine();
-    let m = e.customized_for(weights, prune).unwrap();
+    let m = e.customized_for(weights, prune);
     // Unpruned requests may be served a pruned entry (warmed by another test).
     assert!(m.is_pruned() || !prune);
     let view = e.hierarchy.view();
@@ -115,9 +115,9 @@ fn customized_profiles_are_cached_and_recycled() {
         .map(|s| Metric::new(&e.net, &e.params, e.profile(s).unwrap()).weights)
         .collect();
     e.warm(&specs[..1]).unwrap();
-    let first = e.customized(&weights[0]).unwrap();
+    let first = e.customized(&weights[0]);
     assert!(
-        std::sync::Arc::ptr_eq(&first, &e.customized(&weights[0]).unwrap()),
+        std::sync::Arc::ptr_eq(&first, &e.customized(&weights[0])),
         "a warmed profile is served from the cache"
     );
     assert!(first.is_pruned(), "warming prunes");
@@ -125,13 +125,10 @@ fn customized_profiles_are_cached_and_recycled() {
     // Five distinct profiles through a cache of four: the oldest is recycled, and every
     // customization, fresh or recycled, answers like the exact search.
     for w in &weights {
-        e.customized(w).unwrap();
+        e.customized(w);
     }
-    let recent = e.customized(&weights[4]).unwrap();
-    assert!(std::sync::Arc::ptr_eq(
-        &recent,
-        &e.customized(&weights[4]).unwrap()
-    ));
+    let recent = e.customized(&weights[4]);
+    assert!(std::sync::Arc::ptr_eq(&recent, &e.customized(&weights[4])));
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
     let found: usize = weights
         .iter()
