@@ -246,15 +246,8 @@ impl Network {
 
     /// The city naming a node (precomputed; see [`Network::node_city`]).
     pub fn node_city(&self, node: u32) -> Option<usize> {
-        match self.node_city.get(node as usize) {
-            Some(&c) if c != crate::NONE => Some(c as usize),
-            Some(_) => None,
-            // A network built without the table (tests assembling one by hand).
-            None => {
-                let n = &self.nodes[node as usize];
-                self.nearest_city(n.lat as f64, n.lon as f64, crate::NAMING_RADIUS_KM)
-            }
-        }
+        let c = self.node_city[node as usize];
+        (c != crate::NONE).then_some(c as usize)
     }
 
     /// The most populous city within `radius_km`, discounted by distance; for naming points.

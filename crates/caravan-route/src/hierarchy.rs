@@ -79,8 +79,6 @@ impl Hierarchy {
         let contract_s = t.elapsed().as_secs_f64();
         let t = std::time::Instant::now();
         let m = chains.core_node_count();
-        let core_lat: Vec<f32> = chains.core_nodes.iter().map(|&v| lat[v as usize]).collect();
-        let core_lon: Vec<f32> = chains.core_nodes.iter().map(|&v| lon[v as usize]).collect();
         // The order only needs the undirected shape: each neighbouring pair once (both
         // directions and parallel arcs by mode would only add work to the flow cuts).
         let mut pairs: Vec<(u32, u32)> = (0..m as u32)
@@ -98,6 +96,10 @@ impl Hierarchy {
         pairs.sort_unstable();
         pairs.dedup();
         let order = crate::order::nested_dissection(m, &pairs).unwrap_or_else(|| {
+            let at = |c: &[f32]| -> Vec<f32> {
+                chains.core_nodes.iter().map(|&v| c[v as usize]).collect()
+            };
+            let (core_lat, core_lon) = (at(lat), at(lon));
             let (tail, head): (Vec<u32>, Vec<u32>) = pairs.into_iter().unzip();
             cch::inertial_order(m as u32, &tail, &head, &core_lat, &core_lon)
         });
