@@ -214,22 +214,10 @@ impl Hierarchy {
         let expand = |sets: &[Vec<Endpoint>], as_source: bool| -> Vec<Vec<(u32, u64)>> {
             sets.iter()
                 .map(|set| {
-                    let mut v: Vec<(u32, u64)> = Vec::new();
-                    for e in set {
-                        if e.weight == INFINITY {
-                            continue;
-                        }
-                        let att = if as_source {
-                            self.chains.as_source(e.node, &m.weights)
-                        } else {
-                            self.chains.as_target(e.node, &m.weights)
-                        };
-                        v.extend(
-                            att.into_iter()
-                                .map(|a| (a.core, a.weight + e.weight as u64)),
-                        );
-                    }
-                    v
+                    self.attachments(set, &m.weights, as_source)
+                        .into_iter()
+                        .map(|(_, w, a)| (a.core, w + a.weight))
+                        .collect()
                 })
                 .collect()
         };
@@ -256,6 +244,28 @@ impl Hierarchy {
             }
         }
         out
+    }
+
+    /// Where open endpoints enter the core: `(endpoint node, endpoint weight, attachment)`
+    /// per chain end reachable from (or, for targets, to) each endpoint.
+    fn attachments(
+        &self,
+        endpoints: &[Endpoint],
+        weights: &[u32],
+        as_source: bool,
+    ) -> Vec<(u32, u64, Attachment)> {
+        endpoints
+            .iter()
+            .filter(|e| e.weight != INFINITY)
+            .flat_map(|e| {
+                let a = if as_source {
+                    self.chains.as_source(e.node, weights)
+                } else {
+                    self.chains.as_target(e.node, weights)
+                };
+                a.into_iter().map(move |a| (e.node, e.weight as u64, a))
+            })
+            .collect()
     }
 
     fn direct(&self, m: &Customized, s: &Endpoint, t: &Endpoint) -> Option<(u64, Vec<u32>)> {
@@ -321,20 +331,10 @@ impl Searcher<'_> {
         targets: &[Endpoint],
     ) -> Option<Path> {
         let c = &self.h.chains;
-        let attach = |es: &[Endpoint], src: bool| -> Vec<(u32, u64, Attachment)> {
-            es.iter()
-                .filter(|e| e.weight != INFINITY)
-                .flat_map(|e| {
-                    let a = if src {
-                        c.as_source(e.node, &m.weights)
-                    } else {
-                        c.as_target(e.node, &m.weights)
-                    };
-                    a.into_iter().map(move |a| (e.node, e.weight as u64, a))
-                })
-                .collect()
-        };
-        let (src, dst) = (attach(sources, true), attach(targets, false));
+        let (src, dst) = (
+            self.h.attachments(sources, &m.weights, true),
+            self.h.attachments(targets, &m.weights, false),
+        );
         let mut best: Option<Path> = None;
         for s in sources {
             for t in targets {
