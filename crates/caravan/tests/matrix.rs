@@ -5,7 +5,19 @@
 mod common;
 use caravan::Request;
 use caravan_metric::ProfileSpec;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// Runs `caravan matrix --from FROM --to TO --out OUT [extra]`: exit code and stderr.
+fn matrix(from: &Path, to: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    let (from, to, out) = (
+        from.to_str().unwrap(),
+        to.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let mut args = vec!["matrix", "--from", from, "--to", to, "--out", out];
+    args.extend_from_slice(extra);
+    caravan(&args)
+}
 
 fn tmp(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("matrix-test");
@@ -73,17 +85,7 @@ fn matrix_cli_writes_csv_and_parquet_and_rejects_bad_input() {
     let pq_out = tmp("m.parquet");
     let _ = std::fs::remove_file(&csv_out);
     for out in [&csv_out, &pq_out] {
-        let (code, err) = caravan(&[
-            "matrix",
-            "--from",
-            from.to_str().unwrap(),
-            "--to",
-            to.to_str().unwrap(),
-            "--modes",
-            "rail",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let (code, err) = matrix(&from, &to, out, &["--modes", "rail"]);
         assert_eq!(code, 0, "{err}");
         assert!(err.contains("6 pairs"), "{err}");
     }
@@ -127,27 +129,11 @@ fn matrix_cli_writes_csv_and_parquet_and_rejects_bad_input() {
     std::fs::write(&to, "Tashkent\nNowhereville Qqq\n").unwrap();
     let bad_out = tmp("bad.csv");
     let _ = std::fs::remove_file(&bad_out);
-    let (code, err) = caravan(&[
-        "matrix",
-        "--from",
-        from.to_str().unwrap(),
-        "--to",
-        to.to_str().unwrap(),
-        "--out",
-        bad_out.to_str().unwrap(),
-    ]);
+    let (code, err) = matrix(&from, &to, &bad_out, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("line 2"), "{err}");
     assert!(!bad_out.exists());
     // An unsupported output extension is refused up front.
-    let (code, err) = caravan(&[
-        "matrix",
-        "--from",
-        from.to_str().unwrap(),
-        "--to",
-        from.to_str().unwrap(),
-        "--out",
-        tmp("m.xlsx").to_str().unwrap(),
-    ]);
+    let (code, err) = matrix(&from, &from, &tmp("m.xlsx"), &[]);
     assert_eq!(code, 2, "{err}");
 }
