@@ -76,16 +76,28 @@ pub struct PathSearch<'v> {
     meet: u32,
 }
 
-#[derive(Clone, Copy)]
-struct Label {
-    dist: u32,
-    /// Predecessor rank on the elimination path (`NONE` at a start).
-    pred: u32,
+/// A node's label: distance in the high half, predecessor rank (`NONE` at a start) in the
+/// low half. One `u64` so that a relaxation is a branch-free `min` and one store: which
+/// arcs improve a label is unpredictable, and a mispredicted branch per relaxation cost
+/// more than the store. Equal distances keep the smaller predecessor rank, which is as
+/// shortest as the other.
+type Label = u64;
+
+const fn label(dist: u32, pred: u32) -> Label {
+    (dist as u64) << 32 | pred as u64
 }
 
+const fn dist_of(l: Label) -> u32 {
+    (l >> 32) as u32
+}
+
+const fn pred_of(l: Label) -> u32 {
+    l as u32
+}
+
+const UNREACHED: Label = label(INF_WEIGHT, NONE);
+
 pub(crate) struct Sweep {
-    /// Distance and predecessor rank per node, side by side: a relaxation that improves
-    /// a node writes both, and one cache line is one miss.
     label: Vec<Label>,
     /// Which start (index into the caller's list) a start node's distance came from.
     start: Vec<u32>,
@@ -96,13 +108,7 @@ pub(crate) struct Sweep {
 impl Sweep {
     pub(crate) fn new(n: usize) -> Sweep {
         Sweep {
-            label: vec![
-                Label {
-                    dist: INF_WEIGHT,
-                    pred: NONE,
-                };
-                n
-            ],
+            label: vec![UNREACHED; n],
             start: vec![NONE; n],
             space: Vec::new(),
         }
@@ -111,8 +117,7 @@ impl Sweep {
     pub(crate) fn reset(&mut self) {
         for &x in &self.space {
             let x = x as usize;
-            self.label[x].dist = INF_WEIGHT;
-            self.label[x].pred = NONE;
+            self.label[x] = UNREACHED;
             self.start[x] = NONE;
         }
         self.space.clear();
@@ -130,14 +135,14 @@ impl Sweep {
             }
             let parent = cch.elimination_tree_parent[x as usize];
             self.visit(&mut heads, x, parent);
-            if self.label[x as usize].dist < INF_WEIGHT {
+            if dist_of(self.label[x as usize]) < INF_WEIGHT {
                 self.relax(graph, x);
             }
         }
     }
 
     pub(crate) fn distance(&self, rank: u32) -> u32 {
-        self.label[rank as usize].dist
+        dist_of(self.label[rank as usize])
     }
 
     pub(crate) fn space(&self) -> &[u32] {
@@ -152,8 +157,8 @@ impl Sweep {
                 continue;
             }
             let r = rank as usize;
-            if (w as u32) < self.label[r].dist {
-                self.label[r].dist = w as u32;
+            if (w as u32) < dist_of(self.label[r]) {
+                self.label[r] = label(w as u32, NONE);
                 self.start[r] = i as u32;
             }
             heads.push(rank);
@@ -176,20 +181,14 @@ impl Sweep {
     }
 
     fn relax(&mut self, g: &UpGraph, x: u32) {
-        let dx = self.label[x as usize].dist;
+        let dx = dist_of(self.label[x as usize]);
         let (a, b) = (
             g.first[x as usize] as usize,
             g.first[x as usize + 1] as usize,
         );
         for (&y, &w) in g.head[a..b].iter().zip(&g.weight[a..b]) {
-            let cand = dx.saturating_add(w);
             let slot = &mut self.label[y as usize];
-            if cand < slot.dist {
-                *slot = Label {
-                    dist: cand,
-                    pred: x,
-                };
-            }
+            *slot = (*slot).min(label(dx.saturating_add(w), x));
         }
     }
 }
@@ -271,8 +270,8 @@ impl<'v> PathSearch<'v> {
             let in_f = self.fwd.visit(&mut fh, x, parent);
             let in_b = self.bwd.visit(&mut bh, x, parent);
             let (f, b) = (
-                self.fwd.label[x as usize].dist as u64,
-                self.bwd.label[x as usize].dist as u64,
+                dist_of(self.fwd.label[x as usize]) as u64,
+                dist_of(self.bwd.label[x as usize]) as u64,
             );
             if in_f && in_b && f < INF_WEIGHT as u64 && b < INF_WEIGHT as u64 && f + b < best {
                 best = f + b;
@@ -289,13 +288,13 @@ impl<'v> PathSearch<'v> {
             return None;
         }
         let mut x = meet;
-        while self.fwd.label[x as usize].pred != NONE {
-            x = self.fwd.label[x as usize].pred;
+        while pred_of(self.fwd.label[x as usize]) != NONE {
+            x = pred_of(self.fwd.label[x as usize]);
         }
         let source = self.fwd.start[x as usize] as usize;
         let mut y = meet;
-        while self.bwd.label[y as usize].pred != NONE {
-            y = self.bwd.label[y as usize].pred;
+        while pred_of(self.bwd.label[y as usize]) != NONE {
+            y = pred_of(self.bwd.label[y as usize]);
         }
         let target = self.bwd.start[y as usize] as usize;
         self.meet = meet;
@@ -314,8 +313,8 @@ impl<'v> PathSearch<'v> {
         self.scratch.clear();
         let mut x = self.meet;
         self.scratch.push(x);
-        while self.fwd.label[x as usize].pred != NONE {
-            x = self.fwd.label[x as usize].pred;
+        while pred_of(self.fwd.label[x as usize]) != NONE {
+            x = pred_of(self.fwd.label[x as usize]);
             self.scratch.push(x);
         }
         for i in (1..self.scratch.len()).rev() {
@@ -324,8 +323,8 @@ impl<'v> PathSearch<'v> {
         }
         // Backward half: meeting down to the target's start.
         let mut x = self.meet;
-        while self.bwd.label[x as usize].pred != NONE {
-            let y = self.bwd.label[x as usize].pred;
+        while pred_of(self.bwd.label[x as usize]) != NONE {
+            let y = pred_of(self.bwd.label[x as usize]);
             self.unpack(u, false, up_arc(cch, y, x), out);
             x = y;
         }
