@@ -10,6 +10,7 @@
 
 use crate::chain::ChainContraction;
 use crate::pruned::UpGraph;
+use crate::root_path::{self, DepthView, Side};
 use cch::{CchView, MetricView, INF_WEIGHT};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -69,11 +70,19 @@ pub struct PathSearch<'v> {
     up_tail: &'v [u32],
     /// Core node id per rank (the inverse of `cch.rank`).
     order: Vec<u32>,
+    /// Elimination-tree depth per rank (see [`crate::root_path`]).
+    depth: &'v [u32],
     fwd: Sweep,
     bwd: Sweep,
-    scratch: Vec<u32>,
-    /// Meeting rank of the last search.
-    meet: u32,
+    /// The same sides for searches along one root path each.
+    fwd_path: Side,
+    bwd_path: Side,
+    /// Whether blocks are relaxed with AVX2.
+    simd: bool,
+    /// The last search's up-paths as ranks: meeting node down to the source's start, and
+    /// meeting node down to the target's start.
+    fchain: Vec<u32>,
+    bchain: Vec<u32>,
 }
 
 /// A node's label: distance in the high half, predecessor rank (`NONE` at a start) in the
@@ -180,6 +189,17 @@ impl Sweep {
         hit
     }
 
+    /// Ranks from `x` down its predecessors to its start, appended to `out`; returns the
+    /// start's index.
+    fn chain(&self, mut x: u32, out: &mut Vec<u32>) -> usize {
+        out.push(x);
+        while pred_of(self.label[x as usize]) != NONE {
+            x = pred_of(self.label[x as usize]);
+            out.push(x);
+        }
+        self.start[x as usize] as usize
+    }
+
     fn relax(&mut self, g: &UpGraph, x: u32) {
         let dx = dist_of(self.label[x as usize]);
         let (a, b) = (
@@ -213,10 +233,12 @@ pub struct Unpacking<'m> {
     /// original arcs.
     pub chains: &'m ChainContraction,
     pub core_weights: &'m [u32],
+    /// The search graphs blocked by depth, when the metric is pruned.
+    pub by_depth: Option<(DepthView<'m>, DepthView<'m>)>,
 }
 
 impl<'v> PathSearch<'v> {
-    pub fn new(cch: &'v CchView<'v>, up_tail: &'v [u32]) -> Self {
+    pub fn new(cch: &'v CchView<'v>, up_tail: &'v [u32], depth: &'v [u32]) -> Self {
         let n = cch.node_count() as usize;
         let mut order = vec![0u32; n];
         for (v, &r) in cch.rank.iter().enumerate() {
@@ -226,10 +248,14 @@ impl<'v> PathSearch<'v> {
             cch,
             up_tail,
             order,
+            depth,
             fwd: Sweep::new(n),
             bwd: Sweep::new(n),
-            scratch: Vec::new(),
-            meet: NONE,
+            fwd_path: Side::new(),
+            bwd_path: Side::new(),
+            simd: root_path::simd_available(),
+            fchain: Vec::new(),
+            bchain: Vec::new(),
         }
     }
 
@@ -246,11 +272,31 @@ impl<'v> PathSearch<'v> {
         targets: &[(u32, u64)],
     ) -> Option<Found> {
         let cch = self.cch;
-        self.fwd.reset();
-        self.bwd.reset();
         let rank = |v: &(u32, u64)| (cch.rank[v.0 as usize], v.1);
         let s: Vec<(u32, u64)> = sources.iter().map(rank).collect();
         let t: Vec<(u32, u64)> = targets.iter().map(rank).collect();
+        if let Some(graphs) = u.by_depth {
+            let parent = cch.elimination_tree_parent;
+            if self.fwd_path.seed(parent, self.depth, &s)
+                && self.bwd_path.seed(parent, self.depth, &t)
+            {
+                let m = root_path::search(
+                    &mut self.fwd_path,
+                    &mut self.bwd_path,
+                    graphs,
+                    self.simd,
+                    &mut self.fchain,
+                    &mut self.bchain,
+                )?;
+                return Some(Found {
+                    weight: m.weight,
+                    source: m.source,
+                    target: m.target,
+                });
+            }
+        }
+        self.fwd.reset();
+        self.bwd.reset();
         // Both sweeps climb the union of their starts' elimination-tree chains together,
         // in ascending rank (every up-neighbour is an ancestor, so the order is
         // topological; each chain ascends, so this is a merge of a handful of chains, with
@@ -287,17 +333,10 @@ impl<'v> PathSearch<'v> {
         if meet == NONE {
             return None;
         }
-        let mut x = meet;
-        while pred_of(self.fwd.label[x as usize]) != NONE {
-            x = pred_of(self.fwd.label[x as usize]);
-        }
-        let source = self.fwd.start[x as usize] as usize;
-        let mut y = meet;
-        while pred_of(self.bwd.label[y as usize]) != NONE {
-            y = pred_of(self.bwd.label[y as usize]);
-        }
-        let target = self.bwd.start[y as usize] as usize;
-        self.meet = meet;
+        self.fchain.clear();
+        self.bchain.clear();
+        let source = self.fwd.chain(meet, &mut self.fchain);
+        let target = self.bwd.chain(meet, &mut self.bchain);
         Some(Found {
             weight: best,
             source,
@@ -309,24 +348,15 @@ impl<'v> PathSearch<'v> {
     /// order.
     pub fn unpack_into(&mut self, u: &Unpacking, out: &mut Vec<u32>) {
         let cch = self.cch;
-        // Forward half: meeting back to its start, then unpacked start → meeting.
-        self.scratch.clear();
-        let mut x = self.meet;
-        self.scratch.push(x);
-        while pred_of(self.fwd.label[x as usize]) != NONE {
-            x = pred_of(self.fwd.label[x as usize]);
-            self.scratch.push(x);
-        }
-        for i in (1..self.scratch.len()).rev() {
-            let (tail, head) = (self.scratch[i], self.scratch[i - 1]);
+        // Forward half: from the source's start up to the meeting node.
+        for i in (1..self.fchain.len()).rev() {
+            let (tail, head) = (self.fchain[i], self.fchain[i - 1]);
             self.unpack(u, true, up_arc(cch, tail, head), out);
         }
-        // Backward half: meeting down to the target's start.
-        let mut x = self.meet;
-        while pred_of(self.bwd.label[x as usize]) != NONE {
-            let y = pred_of(self.bwd.label[x as usize]);
+        // Backward half: from the meeting node down to the target's start.
+        for i in 1..self.bchain.len() {
+            let (x, y) = (self.bchain[i - 1], self.bchain[i]);
             self.unpack(u, false, up_arc(cch, y, x), out);
-            x = y;
         }
     }
 

@@ -41,6 +41,8 @@ pub struct Hierarchy {
     pub(crate) schedule: OnceLock<Schedule>,
     /// Up-arc tails, derived once (see [`PathSearch`]).
     pub(crate) up_tail: OnceLock<Vec<u32>>,
+    /// Elimination-tree depth per rank, derived once (see [`crate::root_path`]).
+    pub(crate) depth: OnceLock<Vec<u32>>,
 }
 
 /// A metric applied to a hierarchy: original weights (for chain parts and unpacking) and
@@ -119,6 +121,7 @@ impl Hierarchy {
                 structure: Structure::Owned(Box::new(cch)),
                 schedule: OnceLock::new(),
                 up_tail: OnceLock::new(),
+                depth: OnceLock::new(),
             },
             PrepareStats {
                 contract_s,
@@ -186,8 +189,14 @@ impl Hierarchy {
     /// customization itself, and each later query relaxes about a third of the arcs (see
     /// the `pruned` module). Worth it for many queries on one metric, not for one.
     pub fn prune(&self, m: &mut Customized) {
-        m.pruned.build(self.schedule(), &self.view(), &m.metric);
+        m.pruned
+            .build(self.schedule(), &self.view(), self.depth(), &m.metric);
         m.is_pruned = true;
+    }
+
+    fn depth(&self) -> &[u32] {
+        self.depth
+            .get_or_init(|| crate::root_path::depths(self.view().elimination_tree_parent))
     }
 
     /// A reusable path searcher over `view` (which must come from [`Self::view`]).
@@ -198,6 +207,7 @@ impl Hierarchy {
                 view,
                 self.up_tail
                     .get_or_init(|| crate::elimination::up_tails(&self.view())),
+                self.depth(),
             ),
             last_len: 0,
         }
@@ -361,6 +371,11 @@ impl Searcher<'_> {
             memo: &m.witnesses,
             chains: c,
             core_weights: &m.core_weights,
+            by_depth: if m.is_pruned {
+                m.pruned.by_depth()
+            } else {
+                None
+            },
         };
         if let Some(p) = self.query.path(&unpacking, &starts(&src), &starts(&dst)) {
             if best.as_ref().is_none_or(|b| p.weight < b.weight) {

@@ -15,6 +15,7 @@ mod hierarchy;
 mod many_to_many;
 mod order;
 mod pruned;
+mod root_path;
 mod store;
 
 pub use chain::{Attachment, ChainContraction};

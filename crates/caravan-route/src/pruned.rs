@@ -11,6 +11,7 @@
 //! customized weights as before: every kept arc has its customized weight.
 
 use crate::customize::Schedule;
+use crate::root_path::{DepthGraph, DepthView, MAX_DEPTH};
 use cch::{CchView, Metric, INF_WEIGHT};
 
 /// Up-arcs per node in one direction, with their weights.
@@ -73,21 +74,51 @@ impl Csr {
 pub struct Pruned {
     forward: Csr,
     backward: Csr,
+    /// The same arcs blocked by depth, for searches along root paths.
+    forward_blocks: DepthGraph,
+    backward_blocks: DepthGraph,
+    blocked: bool,
     exact: Option<Metric>,
 }
 
 impl Pruned {
-    pub(crate) fn build(&mut self, schedule: &Schedule, cch: &CchView, basic: &Metric) {
+    pub(crate) fn build(
+        &mut self,
+        schedule: &Schedule,
+        cch: &CchView,
+        depth: &[u32],
+        basic: &Metric,
+    ) {
         let exact = self.exact.get_or_insert_with(|| Metric {
             forward: Vec::new(),
             backward: Vec::new(),
         });
         schedule.perfect_into(cch, basic, exact);
         let (fwd, bwd) = (&mut self.forward, &mut self.backward);
+        let (fb, bb) = (&mut self.forward_blocks, &mut self.backward_blocks);
+        let blocked = depth.iter().all(|&d| d <= MAX_DEPTH);
         rayon::join(
-            || fwd.keep(cch, &basic.forward, &exact.forward),
-            || bwd.keep(cch, &basic.backward, &exact.backward),
+            || {
+                fwd.keep(cch, &basic.forward, &exact.forward);
+                if blocked {
+                    fb.build(&fwd.view(), depth);
+                }
+            },
+            || {
+                bwd.keep(cch, &basic.backward, &exact.backward);
+                if blocked {
+                    bb.build(&bwd.view(), depth);
+                }
+            },
         );
+        self.blocked = blocked;
+    }
+
+    /// The search graphs blocked by depth (forward, backward), unless the elimination tree
+    /// is too deep for them.
+    pub fn by_depth(&self) -> Option<(DepthView<'_>, DepthView<'_>)> {
+        self.blocked
+            .then(|| (self.forward_blocks.view(), self.backward_blocks.view()))
     }
 
     pub fn forward(&self) -> UpGraph<'_> {

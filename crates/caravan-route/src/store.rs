@@ -170,6 +170,7 @@ impl Hierarchy {
             inputs,
             schedule: OnceLock::new(),
             up_tail: OnceLock::new(),
+            depth: OnceLock::new(),
         })
     }
 
