@@ -11,57 +11,11 @@
 use crate::chain::ChainContraction;
 use crate::pruned::UpGraph;
 use crate::root_path::{self, DepthView, Side};
+use crate::witness::{leaf, Witnesses, LEAF, SINGLE, UNKNOWN};
 use cch::{CchView, MetricView, INF_WEIGHT};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::Ordering::Relaxed;
 
 const NONE: u32 = u32::MAX;
-/// Memo: not yet unpacked.
-const UNKNOWN: u64 = u64::MAX;
-/// Memo flag in the high half: the arc has no lower triangle explaining its weight, so it
-/// is an input arc, standing for the cheapest parallel core arc; the rest of the high half
-/// is that core arc's number of original arcs and the low half where they start (see
-/// [`ChainContraction::unpack_range`]), so a warm leaf is one read. Otherwise the memo holds
-/// the triangle's two up-arcs (lower half first; up-arc ids stay below 2^31).
-const LEAF: u32 = 0x8000_0000;
-/// With [`LEAF`]: the core arc is a single original arc, whose id is the low half (on the
-/// world network nearly every core arc is; this saves a random read per arc of a path).
-const SINGLE: u32 = 0x4000_0000;
-
-/// How each shortcut unpacks under the current metric (per direction): its lower triangle
-/// as two up-arcs, or the core arc it stands for. Found on first unpacking and
-/// kept with the customized metric: without it every query repeats the merge-joins over
-/// lower-triangle lists and the parallel-arc choice for each of its thousands of arcs.
-/// Atomics so that parallel searchers (matrix rows) can share one customized metric.
-pub struct Witnesses {
-    fwd: Vec<AtomicU64>,
-    bwd: Vec<AtomicU64>,
-}
-
-impl Witnesses {
-    pub fn new(arcs: usize) -> Witnesses {
-        let mut w = Witnesses {
-            fwd: Vec::new(),
-            bwd: Vec::new(),
-        };
-        w.reset(arcs);
-        w
-    }
-
-    /// Forgets every memo (the metric changed).
-    pub fn reset(&mut self, arcs: usize) {
-        use rayon::prelude::*;
-        for v in [&mut self.fwd, &mut self.bwd] {
-            if v.len() == arcs {
-                // 51 MB on the world network: in parallel it is 2 ms of a customization.
-                v.par_iter().for_each(|m| m.store(UNKNOWN, Relaxed));
-            } else {
-                v.clear();
-                v.resize_with(arcs, || AtomicU64::new(UNKNOWN));
-            }
-        }
-    }
-}
-
 /// Reusable buffers for one hierarchy (sized to its node count once).
 pub struct PathSearch<'v> {
     cch: &'v CchView<'v>,
@@ -363,37 +317,10 @@ impl<'v> PathSearch<'v> {
     /// Emits the original arcs of up-arc `arc` = `lo → hi` (forward: travelled lo→hi;
     /// backward: travelled hi→lo), recursing through its lower triangle.
     fn unpack(&self, u: &Unpacking, forward: bool, arc: u32, out: &mut Vec<u32>) {
-        let slot = if forward {
-            &u.memo.fwd[arc as usize]
-        } else {
-            &u.memo.bwd[arc as usize]
-        };
+        let slot = u.memo.slot(forward, arc);
         let mut memo = slot.load(Relaxed);
         if memo == UNKNOWN {
-            let (lo, hi) = (self.up_tail[arc as usize], self.cch.up_head[arc as usize]);
-            memo = match self.witness(&u.view, forward, lo, hi, arc as usize) {
-                Some((a, b)) => {
-                    let (bottom, mid) = (
-                        self.cch.down_to_up[a as usize],
-                        self.cch.down_to_up[b as usize],
-                    );
-                    (bottom as u64) << 32 | mid as u64
-                }
-                None => {
-                    let (from, to) = if forward { (lo, hi) } else { (hi, lo) };
-                    let core = u.chains.cheapest_arc(
-                        self.order[from as usize],
-                        self.order[to as usize],
-                        u.core_weights,
-                    );
-                    let (start, len) = u.chains.unpack_range(core);
-                    if len == 1 {
-                        ((LEAF | SINGLE) as u64) << 32 | u.chains.unpacked()[start as usize] as u64
-                    } else {
-                        ((LEAF | len) as u64) << 32 | start as u64
-                    }
-                }
-            };
+            memo = self.memo_of(u, forward, arc);
             slot.store(memo, Relaxed);
         }
         let (bottom, mid) = ((memo >> 32) as u32, memo as u32);
@@ -409,14 +336,38 @@ impl<'v> PathSearch<'v> {
             }
         } else if forward {
             // lo → z → hi: z→lo (bottom) travelled backward, then z→hi (mid) forward.
-            prefetch(&u.memo.fwd[mid as usize]);
+            prefetch(u.memo.slot(true, mid));
             self.unpack(u, false, bottom, out);
             self.unpack(u, true, mid, out);
         } else {
             // hi → z → lo.
-            prefetch(&u.memo.fwd[bottom as usize]);
+            prefetch(u.memo.slot(true, bottom));
             self.unpack(u, false, mid, out);
             self.unpack(u, true, bottom, out);
+        }
+    }
+
+    /// How up-arc `arc` unpacks in one direction (see [`crate::witness`]), found by
+    /// merge-joining the down-arc lists of its ends.
+    pub(crate) fn memo_of(&self, u: &Unpacking, forward: bool, arc: u32) -> u64 {
+        let (lo, hi) = (self.up_tail[arc as usize], self.cch.up_head[arc as usize]);
+        match self.witness(&u.view, forward, lo, hi, arc as usize) {
+            Some((a, b)) => {
+                let (bottom, mid) = (
+                    self.cch.down_to_up[a as usize],
+                    self.cch.down_to_up[b as usize],
+                );
+                (bottom as u64) << 32 | mid as u64
+            }
+            None => {
+                let (from, to) = if forward { (lo, hi) } else { (hi, lo) };
+                leaf(
+                    u.chains,
+                    u.core_weights,
+                    self.order[from as usize],
+                    self.order[to as usize],
+                )
+            }
         }
     }
 

@@ -12,8 +12,9 @@
 
 use crate::chain::{Attachment, ChainContraction};
 use crate::customize::Schedule;
-use crate::elimination::{PathSearch, Unpacking, Witnesses};
+use crate::elimination::{PathSearch, Unpacking};
 use crate::pruned::{Pruned, UpGraph};
+use crate::witness::Witnesses;
 use crate::{Endpoint, Path, INFINITY};
 use cch::{Cch, CchBundle, CchView, MetricView, INF_WEIGHT};
 use std::sync::OnceLock;
@@ -189,8 +190,11 @@ impl Hierarchy {
     /// customization itself, and each later query relaxes about a third of the arcs (see
     /// the `pruned` module). Worth it for many queries on one metric, not for one.
     pub fn prune(&self, m: &mut Customized) {
+        let view = self.view();
         m.pruned
-            .build(self.schedule(), &self.view(), self.depth(), &m.metric);
+            .build(self.schedule(), &view, self.depth(), &m.metric);
+        m.witnesses
+            .fill(&view, &m.metric.view(), &self.chains, &m.core_weights);
         m.is_pruned = true;
     }
 
@@ -395,5 +399,58 @@ impl Searcher<'_> {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The memo filled at once for a pruned metric holds, for every finite up-arc in
+        /// each direction, exactly what a query would have found for it lazily.
+        #[test]
+        fn eager_memo_equals_lazy(
+            n in 2usize..24,
+            arcs in prop::collection::vec((0u32..24, 0u32..24, 1u32..20), 1..60),
+        ) {
+            let arcs: Vec<(u32, u32, u32)> = arcs
+                .into_iter()
+                .filter(|&(a, b, _)| a != b && (a as usize) < n && (b as usize) < n)
+                .collect();
+            let pairs: Vec<(u32, u32)> = arcs.iter().map(|&(a, b, _)| (a, b)).collect();
+            let w: Vec<u32> = arcs.iter().map(|a| a.2).collect();
+            let lat: Vec<f32> = (0..n).map(|i| ((i * 37) % 101) as f32 * 0.1).collect();
+            let lon: Vec<f32> = (0..n).map(|i| ((i * 53) % 97) as f32 * 0.1).collect();
+            let (h, _) = Hierarchy::build(n, &pairs, &lat, &lon, &[]);
+            let m = h.customize(w);
+            let view = h.view();
+            let eager = Witnesses::new(m.metric.forward.len());
+            eager.fill(&view, &m.metric.view(), &h.chains, &m.core_weights);
+            let search = h.searcher(&view);
+            let (forward, backward) = m.graphs(&view);
+            let u = Unpacking {
+                forward,
+                backward,
+                view: m.view(),
+                memo: &m.witnesses,
+                chains: &h.chains,
+                core_weights: &m.core_weights,
+                by_depth: None,
+            };
+            for arc in 0..m.metric.forward.len() as u32 {
+                for (forward, weights) in [(true, &m.metric.forward), (false, &m.metric.backward)] {
+                    if weights[arc as usize] < CLOSED {
+                        prop_assert_eq!(
+                            eager.slot(forward, arc).load(std::sync::atomic::Ordering::Relaxed),
+                            search.query.memo_of(&u, forward, arc),
+                            "arc {} forward {}", arc, forward
+                        );
+                    }
+                }
+            }
+        }
     }
 }

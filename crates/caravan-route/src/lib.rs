@@ -17,6 +17,7 @@ mod order;
 mod pruned;
 mod root_path;
 mod store;
+mod witness;
 
 pub use chain::{Attachment, ChainContraction};
 pub use dijkstra::{Dijkstra, Endpoint, Path};

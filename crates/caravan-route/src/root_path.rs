@@ -364,8 +364,8 @@ mod tests {
             let mut sides = [Side::new(), Side::new()];
             for side in &mut sides {
                 prop_assert!(side.seed(&parent, &depth, &[(0, dx as u64)]));
-                for d in 0..len - 1 {
-                    side.dist[d / LANES].0[d % LANES] = labels[d];
+                for (d, &l) in labels.iter().enumerate().take(len - 1) {
+                    side.dist[d / LANES].0[d % LANES] = l;
                 }
             }
             let bottom = len - 1;
