@@ -51,8 +51,13 @@ pub struct Metric<'a> {
 /// the network's ids: a new metric prices every one of 1.8 M arcs, and string-keyed maps
 /// per arc made that the larger half of a profile switch (measured: 155 ms of 320).
 struct Lookup {
-    /// Rail speed by the departure node's country (km/day).
-    rail_speed: Vec<f64>,
+    /// Rail hours per km by the departure node's country (24 / km per day): a product per
+    /// arc instead of a division, which sat on explain's critical path (measured: a fifth of
+    /// its time).
+    rail_h_per_km: Vec<f64>,
+    /// Hours per km by `Mode as usize`, and for gas by pipeline.
+    mode_h_per_km: Vec<f64>,
+    gas_h_per_km: f64,
     /// Extra (hours, USD per FEU) by passage id.
     passage: Vec<Option<(f64, f64)>>,
     /// Modes the cargo may use, as a bit set by mode; all when the cargo has no list.
@@ -67,16 +72,21 @@ impl Lookup {
     fn new(net: &Network, params: &Params, profile: &Profile) -> Lookup {
         let rail = params.mode(Mode::Rail).speed_km_per_day;
         Lookup {
-            rail_speed: (0..net.countries.len())
+            rail_h_per_km: (0..net.countries.len())
                 .map(|c| {
                     let code = net.country_code(c as caravan_network::CountryId);
-                    params
+                    24.0 / params
                         .rail_speed_by_country
                         .get(code)
                         .copied()
                         .unwrap_or(rail)
                 })
                 .collect(),
+            mode_h_per_km: Mode::ALL
+                .iter()
+                .map(|&m| 24.0 / params.mode(m).speed_km_per_day)
+                .collect(),
+            gas_h_per_km: 24.0 / params.mode(Mode::Pipeline).speed_km_per_day_gas,
             passage: net
                 .passages
                 .iter()
@@ -198,6 +208,9 @@ impl<'a> Metric<'a> {
         true
     }
 
+    // Inlined: returned through memory, its ten fields were stored one by one and read
+    // back in pairs that missed store forwarding (measured: hot explain 10% faster).
+    #[inline(always)]
     pub fn arc_cost(&self, a: &Arc) -> ArcCost {
         let mut c = ArcCost::default();
         let km = a.km as f64;
@@ -224,14 +237,14 @@ impl<'a> Metric<'a> {
         let mp = &self.lookup.mode[a.mode as usize];
         let gas = self.profile.cargo == Cargo::Gas && a.mode == Mode::Pipeline;
         if !matches!(a.kind, ArcKind::Ferry(_)) {
-            let speed = if a.mode == Mode::Rail {
-                self.lookup.rail_speed[self.net.nodes[a.from as usize].country as usize]
+            let h_per_km = if a.mode == Mode::Rail {
+                self.lookup.rail_h_per_km[self.net.nodes[a.from as usize].country as usize]
             } else if gas {
-                mp.speed_km_per_day_gas
+                self.lookup.gas_h_per_km
             } else {
-                mp.speed_km_per_day
+                self.lookup.mode_h_per_km[a.mode as usize]
             };
-            c.travel_h = km / speed * 24.0;
+            c.travel_h = km * h_per_km;
         }
         c.travel_usd = match self.profile.cargo {
             Cargo::Container => km * mp.usd_per_feu_km,
