@@ -11,7 +11,7 @@
 use crate::chain::ChainContraction;
 use crate::pruned::UpGraph;
 use crate::root_path::{self, DepthView, Side};
-use crate::witness::{leaf, Witnesses, LEAF, SINGLE, UNKNOWN};
+use crate::witness::{leaf, pair, Witnesses, LEAF, PAIR, PAIR_ID, SINGLE, UNKNOWN};
 use cch::{CchView, MetricView, INF_WEIGHT};
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -316,35 +316,51 @@ impl<'v> PathSearch<'v> {
 
     /// Emits the original arcs of up-arc `arc` = `lo → hi` (forward: travelled lo→hi;
     /// backward: travelled hi→lo), recursing through its lower triangle.
-    fn unpack(&self, u: &Unpacking, forward: bool, arc: u32, out: &mut Vec<u32>) {
+    pub(crate) fn unpack(&self, u: &Unpacking, forward: bool, arc: u32, out: &mut Vec<u32>) {
+        let memo = self.entry(u, forward, arc);
+        self.emit(u, forward, arc, memo, out);
+    }
+
+    /// The memo of `arc`, found now if unknown.
+    fn entry(&self, u: &Unpacking, forward: bool, arc: u32) -> u64 {
         let slot = u.memo.slot(forward, arc);
         let mut memo = slot.load(Relaxed);
         if memo == UNKNOWN {
             memo = self.memo_of(u, forward, arc);
             slot.store(memo, Relaxed);
         }
-        let (bottom, mid) = ((memo >> 32) as u32, memo as u32);
-        if bottom & LEAF != 0 {
-            if bottom & SINGLE != 0 {
-                out.push(mid);
-                return;
+        memo
+    }
+
+    /// Emits the original arcs of `arc`, whose memo is `memo`.
+    fn emit(&self, u: &Unpacking, forward: bool, arc: u32, memo: u64, out: &mut Vec<u32>) {
+        let (high, low) = ((memo >> 32) as u32, memo as u32);
+        if high & LEAF != 0 {
+            if high & SINGLE != 0 {
+                out.push(low);
+            } else if high & PAIR != 0 {
+                out.push(high & PAIR_ID);
+                out.push(low);
+            } else {
+                let len = (high & !LEAF) as usize;
+                // Chains are a few arcs long: a plain loop beats a memmove call.
+                for &x in &u.chains.unpacked()[low as usize..low as usize + len] {
+                    out.push(x);
+                }
             }
-            let len = (bottom & !LEAF) as usize;
-            // Chains are a few arcs long: a plain loop beats a memmove call.
-            for &x in &u.chains.unpacked()[mid as usize..mid as usize + len] {
-                out.push(x);
-            }
-        } else if forward {
-            // lo → z → hi: z→lo (bottom) travelled backward, then z→hi (mid) forward.
-            prefetch(u.memo.slot(true, mid));
-            self.unpack(u, false, bottom, out);
-            self.unpack(u, true, mid, out);
-        } else {
-            // hi → z → lo.
-            prefetch(u.memo.slot(true, bottom));
-            self.unpack(u, false, mid, out);
-            self.unpack(u, true, bottom, out);
+            return;
         }
+        // Forward lo → z → hi: z→lo (bottom, high half) travelled backward, then z→hi
+        // (mid, low half) forward. Backward hi → z → lo: mid backward, then bottom forward.
+        let (first, second) = if forward { (high, low) } else { (low, high) };
+        prefetch(u.memo.slot(true, second));
+        let m1 = self.entry(u, false, first);
+        let m2 = self.entry(u, true, second);
+        if let Some(pair) = pair(m1, m2) {
+            u.memo.slot(forward, arc).store(pair, Relaxed);
+        }
+        self.emit(u, false, first, m1, out);
+        self.emit(u, true, second, m2, out);
     }
 
     /// How up-arc `arc` unpacks in one direction (see [`crate::witness`]), found by

@@ -17,6 +17,22 @@ pub(crate) const LEAF: u32 = 0x8000_0000;
 /// With [`LEAF`]: the core arc is a single original arc, whose id is the low half (on the
 /// world network nearly every core arc is; this saves a random read per arc of a path).
 pub(crate) const SINGLE: u32 = 0x4000_0000;
+/// With [`LEAF`]: the arc is a triangle of two single-arc leaves, kept as their two
+/// original arcs in travel order (first in the high half's low bits, [`PAIR_ID`], second in
+/// the low half). The lowest triangles are the most numerous in an unpacking, and this
+/// spares reading their two halves' memos (measured on the world network, 1000 random
+/// pairs after 5000 others: unpacking 11.5 → 10.3 µs a query on average).
+pub(crate) const PAIR: u32 = 0x2000_0000;
+pub(crate) const PAIR_ID: u32 = PAIR - 1;
+
+/// The memo of a triangle whose halves have memos `first` and `second` (in travel order),
+/// if both are single original arcs.
+pub(crate) fn pair(first: u64, second: u64) -> Option<u64> {
+    let single = |m: u64| (m >> 32) as u32 == LEAF | SINGLE;
+    let (a, b) = (first as u32, second as u32);
+    (single(first) && single(second) && a <= PAIR_ID)
+        .then_some(((LEAF | PAIR | a) as u64) << 32 | b as u64)
+}
 
 /// How each shortcut unpacks under the current metric (per direction): its lower triangle
 /// as two up-arcs, or the core arc it stands for. Kept with the customized metric: without
@@ -134,6 +150,26 @@ impl Witnesses {
             .into_par_iter()
             .with_min_len(256)
             .for_each_init(Vec::new, fill_node);
+        // Then the triangles of two single arcs become pairs, as unpacking would make them.
+        // Only entries that are not single arcs change, and only single arcs are read, so
+        // the order of this pass does not matter.
+        for (forward, memo) in [(true, &self.fwd), (false, &self.bwd)] {
+            memo.par_iter().with_min_len(4096).for_each(|slot| {
+                let m = slot.load(Relaxed);
+                let (high, low) = ((m >> 32) as u32, m as u32);
+                if m == UNKNOWN || high & LEAF != 0 {
+                    return;
+                }
+                let (first, second) = if forward { (high, low) } else { (low, high) };
+                let (m1, m2) = (
+                    self.bwd[first as usize].load(Relaxed),
+                    self.fwd[second as usize].load(Relaxed),
+                );
+                if let Some(p) = pair(m1, m2) {
+                    slot.store(p, Relaxed);
+                }
+            });
+        }
     }
 }
 
@@ -145,6 +181,8 @@ pub(crate) fn leaf(chains: &ChainContraction, core_weights: &[u32], from: u32, t
     if len == 1 {
         ((LEAF | SINGLE) as u64) << 32 | chains.unpacked()[start as usize] as u64
     } else {
+        // Chains are short; a length this large would collide with the flags.
+        assert!(len < PAIR, "chain of {len} arcs");
         ((LEAF | len) as u64) << 32 | start as u64
     }
 }
