@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod engine;
+pub mod huge_pages;
 pub mod matrix;
 pub mod output;
 #[cfg(feature = "peers")]

@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOC: caravan::huge_pages::HugePages = caravan::huge_pages::HugePages;
+
 #[derive(Parser)]
 #[command(
     name = "caravan",
