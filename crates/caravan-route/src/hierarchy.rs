@@ -189,7 +189,7 @@ impl Hierarchy {
     /// Prepares `m` for many queries: prunes its search graphs by a perfect customization
     /// (a query then relaxes about a third of the arcs; see the `pruned` module), blocks
     /// them by depth for root-path searches ([`crate::root_path`]) and finds every
-    /// shortcut's unpacking ([`Witnesses::fill`]). About 0.28 s on the world network, four
+    /// shortcut's unpacking ([`Witnesses::fill`]). About 0.3 s on the world network, four
     /// customizations' worth, for path queries ~2.5 times faster: worth it for a profile
     /// that will answer many queries, not for one route.
     pub fn prune(&self, m: &mut Customized) {

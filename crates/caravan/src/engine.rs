@@ -100,7 +100,7 @@ impl Engine {
     }
 
     /// As [`Self::customized`], and prepared for many queries if `prune`
-    /// ([`Hierarchy::prune`]: ~0.28 s more on the world network, path queries ~2.5 times
+    /// ([`Hierarchy::prune`]: ~0.3 s more on the world network, path queries ~2.5 times
     /// faster), which pays for a profile that will answer thousands of queries (a
     /// server's), not for one route.
     pub fn customized_for(&self, weights: &[u32], prune: bool) -> Arc<Customized> {
