@@ -23,7 +23,7 @@ pub struct PathSearch<'v> {
     /// alone and the hot unpacking path never touches the down-arc lists.
     up_tail: &'v [u32],
     /// Core node id per rank (the inverse of `cch.rank`).
-    order: Vec<u32>,
+    order: &'v [u32],
     /// Elimination-tree depth per rank (see [`crate::root_path`]).
     depth: &'v [u32],
     fwd: Sweep,
@@ -192,12 +192,13 @@ pub struct Unpacking<'m> {
 }
 
 impl<'v> PathSearch<'v> {
-    pub fn new(cch: &'v CchView<'v>, up_tail: &'v [u32], depth: &'v [u32]) -> Self {
+    pub fn new(
+        cch: &'v CchView<'v>,
+        up_tail: &'v [u32],
+        depth: &'v [u32],
+        order: &'v [u32],
+    ) -> Self {
         let n = cch.node_count() as usize;
-        let mut order = vec![0u32; n];
-        for (v, &r) in cch.rank.iter().enumerate() {
-            order[r as usize] = v as u32;
-        }
         PathSearch {
             cch,
             up_tail,

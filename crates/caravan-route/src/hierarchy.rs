@@ -44,6 +44,8 @@ pub struct Hierarchy {
     pub(crate) up_tail: OnceLock<Vec<u32>>,
     /// Elimination-tree depth per rank, derived once (see [`crate::root_path`]).
     pub(crate) depth: OnceLock<Vec<u32>>,
+    /// Core node id per rank (the inverse of the structure's `rank`), derived once.
+    pub(crate) order: OnceLock<Vec<u32>>,
 }
 
 /// A metric applied to a hierarchy: original weights (for chain parts and unpacking) and
@@ -123,6 +125,7 @@ impl Hierarchy {
                 schedule: OnceLock::new(),
                 up_tail: OnceLock::new(),
                 depth: OnceLock::new(),
+                order: OnceLock::new(),
             },
             PrepareStats {
                 contract_s,
@@ -196,14 +199,30 @@ impl Hierarchy {
         let view = self.view();
         m.pruned
             .build(self.schedule(), &view, self.depth(), &m.metric);
-        m.witnesses
-            .fill(&view, &m.metric.view(), &self.chains, &m.core_weights);
+        m.witnesses.fill(
+            &view,
+            self.order(),
+            &m.metric.view(),
+            &self.chains,
+            &m.core_weights,
+        );
         m.is_pruned = true;
     }
 
     fn depth(&self) -> &[u32] {
         self.depth
             .get_or_init(|| crate::root_path::depths(self.view().elimination_tree_parent))
+    }
+
+    fn order(&self) -> &[u32] {
+        self.order.get_or_init(|| {
+            let rank = self.view().rank;
+            let mut order = vec![0u32; rank.len()];
+            for (v, &r) in rank.iter().enumerate() {
+                order[r as usize] = v as u32;
+            }
+            order
+        })
     }
 
     /// A reusable path searcher over `view` (which must come from [`Self::view`]).
@@ -215,6 +234,7 @@ impl Hierarchy {
                 self.up_tail
                     .get_or_init(|| crate::elimination::up_tails(&self.view())),
                 self.depth(),
+                self.order(),
             ),
             last_len: 0,
         }
@@ -432,7 +452,7 @@ mod tests {
             let m = h.customize(w);
             let view = h.view();
             let eager = Witnesses::new(m.metric.forward.len());
-            eager.fill(&view, &m.metric.view(), &h.chains, &m.core_weights);
+            eager.fill(&view, h.order(), &m.metric.view(), &h.chains, &m.core_weights);
             let search = h.searcher(&view);
             let (forward, backward) = m.graphs(&view);
             let unpacking = |memo| Unpacking {

@@ -171,6 +171,7 @@ impl Hierarchy {
             schedule: OnceLock::new(),
             up_tail: OnceLock::new(),
             depth: OnceLock::new(),
+            order: OnceLock::new(),
         })
     }
 

@@ -82,18 +82,16 @@ impl Witnesses {
     /// against 12.6 µs once every memo is known), so a metric pruned for serving fills
     /// them all at once. Each node fills its own up-arcs, walking its lower triangles in
     /// ascending rank as the customization does: no merge-joins, no contention.
+    /// `order` is the core node id per rank.
     pub(crate) fn fill(
         &self,
         cch: &CchView,
+        order: &[u32],
         m: &MetricView,
         chains: &ChainContraction,
         core_weights: &[u32],
     ) {
         let n = cch.node_count() as usize;
-        let mut order = vec![0u32; n];
-        for (v, &r) in cch.rank.iter().enumerate() {
-            order[r as usize] = v as u32;
-        }
         let fill_node = |memo: &mut Vec<(u64, u64)>, lo: usize| {
             let (ua, ub) = (
                 cch.up_first_out[lo] as usize,
