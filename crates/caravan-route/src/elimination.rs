@@ -11,7 +11,7 @@
 use crate::chain::ChainContraction;
 use crate::pruned::UpGraph;
 use crate::root_path::{self, DepthView, Side};
-use crate::witness::{leaf, pair, Witnesses, LEAF, PAIR, PAIR_ID, SINGLE, UNKNOWN};
+use crate::witness::{halves, leaf, pair, Witnesses, LEAF, PAIR, PAIR_ID, SINGLE, UNKNOWN};
 use cch::{CchView, MetricView, INF_WEIGHT};
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -351,9 +351,7 @@ impl<'v> PathSearch<'v> {
             }
             return;
         }
-        // Forward lo → z → hi: z→lo (bottom, high half) travelled backward, then z→hi
-        // (mid, low half) forward. Backward hi → z → lo: mid backward, then bottom forward.
-        let (first, second) = if forward { (high, low) } else { (low, high) };
+        let (first, second) = halves(forward, memo);
         prefetch(u.memo.slot(true, second));
         let m1 = self.entry(u, false, first);
         let m2 = self.entry(u, true, second);

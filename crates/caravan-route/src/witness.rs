@@ -25,6 +25,18 @@ pub(crate) const SINGLE: u32 = 0x4000_0000;
 pub(crate) const PAIR: u32 = 0x2000_0000;
 pub(crate) const PAIR_ID: u32 = PAIR - 1;
 
+/// The two up-arcs of a triangle memo in travel order: the first is travelled backward,
+/// the second forward. Forward lo → z → hi: z→lo (the high half), then z→hi (the low half);
+/// backward hi → z → lo: the low half, then the high half.
+pub(crate) fn halves(forward: bool, memo: u64) -> (u32, u32) {
+    let (high, low) = ((memo >> 32) as u32, memo as u32);
+    if forward {
+        (high, low)
+    } else {
+        (low, high)
+    }
+}
+
 /// The memo of a triangle whose halves have memos `first` and `second` (in travel order),
 /// if both are single original arcs.
 pub(crate) fn pair(first: u64, second: u64) -> Option<u64> {
@@ -154,11 +166,10 @@ impl Witnesses {
         for (forward, memo) in [(true, &self.fwd), (false, &self.bwd)] {
             memo.par_iter().with_min_len(4096).for_each(|slot| {
                 let m = slot.load(Relaxed);
-                let (high, low) = ((m >> 32) as u32, m as u32);
-                if m == UNKNOWN || high & LEAF != 0 {
+                if m == UNKNOWN || (m >> 32) as u32 & LEAF != 0 {
                     return;
                 }
-                let (first, second) = if forward { (high, low) } else { (low, high) };
+                let (first, second) = halves(forward, m);
                 let (m1, m2) = (
                     self.bwd[first as usize].load(Relaxed),
                     self.fwd[second as usize].load(Relaxed),
