@@ -10,7 +10,7 @@
 
 use crate::chain::ChainContraction;
 use crate::pruned::UpGraph;
-use crate::root_path::{self, DepthView, Side};
+use crate::root_path::{self, DepthView, Found, Side};
 use crate::witness::{halves, leaf, pair, Witnesses, LEAF, PAIR, PAIR_ID, SINGLE, UNKNOWN};
 use cch::{CchView, MetricView, INF_WEIGHT};
 use std::sync::atomic::Ordering::Relaxed;
@@ -167,14 +167,6 @@ impl Sweep {
     }
 }
 
-/// A found path: its weight and the start indices used; [`PathSearch::unpack_into`] gives
-/// its arcs.
-pub struct Found {
-    pub weight: u64,
-    pub source: usize,
-    pub target: usize,
-}
-
 /// The metric side of a search: the graphs the sweeps climb, the customized weights and the
 /// unpacking memo, and the core graph with its weights (parallel core arcs differ by mode;
 /// the cheapest is the one travelled).
@@ -235,19 +227,14 @@ impl<'v> PathSearch<'v> {
             if self.fwd_path.seed(parent, self.depth, &s)
                 && self.bwd_path.seed(parent, self.depth, &t)
             {
-                let m = root_path::search(
+                return root_path::search(
                     &mut self.fwd_path,
                     &mut self.bwd_path,
                     graphs,
                     self.simd,
                     &mut self.fchain,
                     &mut self.bchain,
-                )?;
-                return Some(Found {
-                    weight: m.weight,
-                    source: m.source,
-                    target: m.target,
-                });
+                );
             }
         }
         self.fwd.reset();

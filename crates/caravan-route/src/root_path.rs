@@ -214,8 +214,9 @@ impl Side {
     }
 }
 
-/// The result of a search along root paths.
-pub(crate) struct Meeting {
+/// A found path, by either kind of sweep: its weight and the start indices used;
+/// [`crate::elimination::PathSearch::unpack_into`] gives its arcs.
+pub struct Found {
     pub weight: u64,
     pub source: usize,
     pub target: usize,
@@ -230,7 +231,7 @@ pub(crate) fn search(
     simd: bool,
     fchain: &mut Vec<u32>,
     bchain: &mut Vec<u32>,
-) -> Option<Meeting> {
+) -> Option<Found> {
     let (df, db) = (fwd.deepest?, bwd.deepest?);
     if fwd.anc[0] != bwd.anc[0] {
         return None; // different trees: no path through the core
@@ -274,7 +275,7 @@ pub(crate) fn search(
     bchain.clear();
     let source = fwd.chain(meet, fchain);
     let target = bwd.chain(meet, bchain);
-    Some(Meeting {
+    Some(Found {
         weight: best,
         source,
         target,
