@@ -9,7 +9,7 @@
 //! lower-triangle witness whose weights add up).
 
 use crate::chain::ChainContraction;
-use crate::pruned::UpGraph;
+use crate::graph::UpGraph;
 use crate::root_path::{self, DepthView, Found, Side};
 use crate::witness::{halves, leaf, pair, Witnesses, LEAF, PAIR, PAIR_ID, SINGLE, UNKNOWN};
 use cch::{CchView, MetricView, INF_WEIGHT};

@@ -1,3 +1,5 @@
+use cch::CchView;
+
 /// A directed graph in forward-star (CSR) form. Arc ids are the caller's: the graph keeps them
 /// so that a weight vector indexed by the caller's arc id needs no translation.
 #[derive(Debug, Clone)]
@@ -51,5 +53,24 @@ impl Graph {
             .iter()
             .copied()
             .zip(self.arc[a..b].iter().copied())
+    }
+}
+
+/// Up-arcs per node in one direction, with their weights.
+#[derive(Clone, Copy)]
+pub struct UpGraph<'a> {
+    pub first: &'a [u32],
+    pub head: &'a [u32],
+    pub weight: &'a [u32],
+}
+
+impl<'a> UpGraph<'a> {
+    /// Every up-arc of the structure, weighted by one direction of a metric.
+    pub fn full(cch: &'a CchView<'a>, weight: &'a [u32]) -> UpGraph<'a> {
+        UpGraph {
+            first: cch.up_first_out,
+            head: cch.up_head,
+            weight,
+        }
     }
 }

@@ -13,7 +13,8 @@
 use crate::chain::{Attachment, ChainContraction};
 use crate::customize::Schedule;
 use crate::elimination::{PathSearch, Unpacking};
-use crate::pruned::{Pruned, UpGraph};
+use crate::graph::UpGraph;
+use crate::pruned::Pruned;
 use crate::witness::Witnesses;
 use crate::{Endpoint, Path, INFINITY};
 use cch::{Cch, CchBundle, CchView, MetricView, INF_WEIGHT};

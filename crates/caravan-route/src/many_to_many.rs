@@ -8,7 +8,7 @@
 //! network at several nodes, and a chain interior at both chain ends.
 
 use crate::elimination::Sweep;
-use crate::pruned::UpGraph;
+use crate::graph::UpGraph;
 use cch::{CchView, INF_WEIGHT};
 use rayon::prelude::*;
 

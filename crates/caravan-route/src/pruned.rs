@@ -1,5 +1,5 @@
-//! The search graph a query sweeps: all up-arcs, or only those a perfect customization
-//! keeps.
+//! The search graph a query sweeps: all up-arcs ([`crate::graph::UpGraph::full`]), or only
+//! those a perfect customization keeps.
 //!
 //! After customizing, a shortcut's weight is the best path through lower nodes only. Where
 //! a path over a higher node is shorter (or the arc is closed), no shortest path needs the
@@ -11,27 +11,9 @@
 //! customized weights as before: every kept arc has its customized weight.
 
 use crate::customize::Schedule;
+use crate::graph::UpGraph;
 use crate::root_path::{DepthGraph, DepthView, MAX_DEPTH};
 use cch::{CchView, Metric, INF_WEIGHT};
-
-/// Up-arcs per node in one direction, with their weights.
-#[derive(Clone, Copy)]
-pub struct UpGraph<'a> {
-    pub first: &'a [u32],
-    pub head: &'a [u32],
-    pub weight: &'a [u32],
-}
-
-impl<'a> UpGraph<'a> {
-    /// Every up-arc of the structure, weighted by one direction of a metric.
-    pub fn full(cch: &'a CchView<'a>, weight: &'a [u32]) -> UpGraph<'a> {
-        UpGraph {
-            first: cch.up_first_out,
-            head: cch.up_head,
-            weight,
-        }
-    }
-}
 
 #[derive(Default)]
 struct Csr {

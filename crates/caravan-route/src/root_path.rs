@@ -13,7 +13,7 @@
 //! Sides whose starts branch (a place entering the network at several nodes) and metrics
 //! without pruned graphs use the rank-indexed sweeps of [`crate::elimination`].
 
-use crate::pruned::UpGraph;
+use crate::graph::UpGraph;
 use cch::INF_WEIGHT;
 
 /// Depths per block: eight 32-bit lanes, one AVX2 register.
