@@ -6,6 +6,7 @@
 //! transfer arcs at terminals, and border and gauge-change attributes on the arcs that
 //! cross them. Nothing here prices anything: that is the metric's job.
 
+pub mod audit;
 mod build;
 mod cache;
 mod crossings;
@@ -19,7 +20,7 @@ mod report;
 pub mod spatial;
 mod terminals;
 
-pub use build::{build, data_dir};
+pub use build::{build, data_dir, ARCTIC_PASSAGE};
 pub use cache::{cache_dir, load_or_build, CacheStatus, CACHE_FORMAT};
 pub use error::NetworkError;
 pub use model::*;

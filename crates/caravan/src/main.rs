@@ -17,7 +17,7 @@ static ALLOC: caravan::huge_pages::HugePages = caravan::huge_pages::HugePages;
     version,
     about = "Multimodal freight routing and corridor analysis across Eurasia",
     long_about = "Door-to-door freight options by road, rail, sea, ferry, air and pipeline on an embedded world network, with time, cost, CO2e, borders, gauge changes and transshipments.\n\nData: © OpenStreetMap contributors (ODbL), Eurostat SeaRoute via searoute (Apache-2.0), Natural Earth, GeoNames (CC BY 4.0), airportsdata (MIT). See data/README.md.",
-    after_help = "Exit codes: 0 ok; 1 internal error; 2 bad input (unknown place, bad option, malformed cases file); 3 no route under the constraints; 4 caravan validate: the holdout set misses the threshold."
+    after_help = "Exit codes: 0 ok; 1 internal error; 2 bad input (unknown place, bad option, malformed cases file); 3 no route under the constraints; 4 caravan validate: the holdout set misses the threshold; 5 caravan audit: new findings or stale open entries."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -95,6 +95,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Check the embedded network for classes of defect: gaps, phantom borders, sea
+    /// connectivity, ports, coverage and straight chords.
+    #[command(
+        long_about = "Runs every network check on the embedded network and prints, per check, the number of findings, how many are not in the reviewed list (data/audit/reviewed.toml: findings accepted as real, each with reason and source), and the worst findings with coordinates, the nearest place and what they cost (routes between the layer's largest city pairs they lengthen, people within 50 km). Thresholds: data/README.md, Audit.",
+        after_help = "Exit codes: 0 every finding is reviewed or a known open defect (data/audit/open.toml); 1 internal error; 2 malformed reviewed or open list, unknown check; 5 new findings, or open entries that match no finding any more."
+    )]
+    Audit {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Findings listed per check (unreviewed first, then by cost)
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Run only these checks (comma-separated): gaps, phantom_borders,
+        /// sea_connectivity, ports, coverage, straight_chords
+        #[arg(long, value_delimiter = ',')]
+        check: Vec<String>,
+    },
     /// Compare caravan's answers with published corridor figures (days, km, USD per FEU).
     #[command(
         long_about = "Runs every reference case in the cases file (origin, destination, modes, objective, published figure, tolerance band, source) and prints caravan's figure, the published one, the error in % and whether it is within the band, with a summary per set (calibration: parameters may be tuned to it; holdout: never tuned to).\n\nThreshold (holdout set): at least 70% of cases within band, median |error| at most 25% for durations and at most 10% for distances.",
@@ -128,6 +145,9 @@ enum SetArg {
 
 /// Exit code when the holdout set misses the validation threshold.
 const EXIT_BELOW_THRESHOLD: u8 = 4;
+/// Exit code when `caravan audit` has new findings (neither reviewed nor known open) or
+/// stale open entries.
+const EXIT_AUDIT_UNREVIEWED: u8 = 5;
 
 #[derive(clap::Args, Clone)]
 struct ProfileArgs {
@@ -352,6 +372,55 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Table => print!("{}", output::report_table(&report)),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { format, top, check } => {
+            let only: Vec<&str> = if check.is_empty() {
+                caravan_network::audit::CHECKS.to_vec()
+            } else {
+                check.iter().map(|c| c.trim()).collect()
+            };
+            if let Some(bad) = only
+                .iter()
+                .find(|c| !caravan_network::audit::CHECKS.contains(c))
+            {
+                eprintln!(
+                    "caravan: unknown audit check '{bad}' (one of {})",
+                    caravan_network::audit::CHECKS.join(", ")
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let engine = load_engine()?;
+            let dir = caravan_network::data_dir()?;
+            let report = match caravan_network::audit::run_checks(&engine.net, &dir, top, &only) {
+                Ok(r) => r,
+                Err(e @ caravan_network::NetworkError::Toml { .. })
+                | Err(e @ caravan_network::NetworkError::Format { .. }) => {
+                    eprintln!("caravan: bad reviewed list: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            match format {
+                ReportFormat::Json => print_json(&serde_json::to_value(&report)?),
+                ReportFormat::Table => print!("{}", output::audit_table(&report)),
+            }
+            let (new, known, stale) = (
+                report.new_findings(),
+                report.unreviewed() - report.new_findings(),
+                report.stale_open.len(),
+            );
+            if known > 0 {
+                eprintln!("caravan: {known} known open defect(s) (data/audit/open.toml)");
+            }
+            if new == 0 && stale == 0 {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "caravan: {new} new audit finding(s) (neither reviewed nor known open), {stale} stale open entr{}",
+                    if stale == 1 { "y" } else { "ies" }
+                );
+                Ok(ExitCode::from(EXIT_AUDIT_UNREVIEWED))
+            }
         }
         Command::Validate { cases, format, set } => {
             let path = match cases {

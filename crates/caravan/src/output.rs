@@ -308,3 +308,37 @@ pub fn validation_markdown(r: &validate::Report) -> String {
     }
     s
 }
+
+/// `caravan audit` as text: one block per check, its worst findings indented below.
+pub fn audit_table(r: &caravan_network::audit::AuditReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<18} {:>9} {:>11}",
+        "check", "findings", "unreviewed"
+    );
+    for (name, c) in &r.checks {
+        let _ = writeln!(out, "{name:<18} {:>9} {:>11}", c.findings, c.unreviewed);
+    }
+    for (name, c) in &r.checks {
+        let _ = writeln!(out, "\n{name}: {}", c.rule);
+        for f in &c.worst {
+            let cost = match f.pairs_lengthened {
+                Some(p) => format!("; lengthens {p} routes"),
+                None => String::new(),
+            };
+            let status = match &f.reviewed {
+                Some(why) => format!("reviewed: {why}"),
+                None if f.known_open => "open (known defect, data/audit/open.toml)".to_string(),
+                None => "NEW: mend it, or review it if it is real".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "  {:>8.4},{:<9.4} {} [{}] {}{cost}; {} people within 50 km\n      {status}",
+                f.lat, f.lon, f.near, f.layer, f.what, f.population_served
+            );
+        }
+    }
+    out
+}
