@@ -17,8 +17,29 @@ use std::path::{Path, PathBuf};
 const FERRY_CIRCUITY: f64 = 1.15;
 /// Pipelines without a published length: assumption, 1.05 × the waypoint polyline.
 const PIPELINE_CIRCUITY: f64 = 1.05;
-/// How far a sea port may lie from the maritime network (river and lagoon ports).
+/// How far a sea port may lie from the maritime network: the lanes stay offshore along
+/// many coasts (Coquimbo lies 146 km from the nearest lane vertex).
 const PORT_TO_SEA_KM: f64 = 150.0;
+/// A port is a seaport when a maritime lane comes this close (km): the lane up the Elbe
+/// ends 2.8 km from Hamburg's LOCODE point, the Scheldt's 17.6 km from Antwerp's.
+pub(crate) const SEAPORT_LANE_KM: f64 = 25.0;
+/// ... or when it lies on the coast, this close (km) to the sea by the land polygons, with a
+/// lane within `PORT_TO_SEA_KM`. assumption: 10 km covers harbours in bays and lagoons;
+/// beyond it (Linyi, 100 km inland; Wuhan on the Yangtze) a LOCODE names a river or dry
+/// port that no deep-sea service calls at.
+pub(crate) const SEAPORT_COAST_KM: f64 = 10.0;
+/// Airports that are no hub feed this many nearest hubs (hub-and-spoke: a secondary
+/// airport's cargo reaches the long-haul network through hubs).
+const SPOKE_HUBS: usize = 3;
+
+/// Whether a port is a sea access point (see [`SEAPORT_LANE_KM`], [`SEAPORT_COAST_KM`]).
+/// Without coast distances in the data, every port within reach of a lane counts.
+pub(crate) fn is_seaport(p: &Port) -> bool {
+    let lane = p.lane_km as f64;
+    lane <= SEAPORT_LANE_KM
+        || (lane <= PORT_TO_SEA_KM
+            && (p.coast_km.is_nan() || p.coast_km as f64 <= SEAPORT_COAST_KM))
+}
 /// Reach of a terminal's transfer into each layer (km). Ports and ferry terminals sit at
 /// the quay; rail sidings and roads usually within a few km; assumption.
 pub(crate) const TERMINAL_REACH_KM: f64 = 25.0;
@@ -305,7 +326,10 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
             field(&r, 2, &ep)?,
             g,
         );
-        let p = r.get(3).unwrap_or("");
+        let mut p = r.get(3).unwrap_or("");
+        if p.is_empty() && crosses_arctic(&b.net, first) {
+            p = ARCTIC_PASSAGE;
+        }
         if !p.is_empty() {
             let next = b.passage_ids.len() as u32;
             let id = *b.passage_ids.entry(p.to_string()).or_insert(next);
@@ -316,6 +340,19 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
         }
     }
     Ok(())
+}
+
+/// Lanes north of the Arctic Circle (the Northern Sea Route, the Northwest Passage's
+/// approaches) are tagged as a passage of their own, so that routing can leave them out as
+/// liner services do: the Northern Sea Route saw a few dozen transit voyages a year in the
+/// 2020s, nearly none of them container liners (see `data/params.toml`, passage.arctic).
+pub const ARCTIC_PASSAGE: &str = "arctic";
+const ARCTIC_CIRCLE_LAT: f64 = 66.56;
+
+fn crosses_arctic(net: &Network, arc: u32) -> bool {
+    net.arc_geometry(&net.arcs[arc as usize])
+        .iter()
+        .any(|&(lat, _)| lat > ARCTIC_CIRCLE_LAT)
 }
 
 fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
@@ -367,7 +404,10 @@ fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
     }
     load_aliases(b, dir)?;
     let p = dir.join("places/ports.csv.zst");
-    for r in read_csv(&p, &["locode", "name", "country", "lat", "lon"])? {
+    // `coast_km` is written by importers from 2026-12 on; older data has five columns.
+    let rows = read_csv(&p, &["locode", "name", "country", "lat", "lon", "coast_km"])
+        .or_else(|_| read_csv(&p, &["locode", "name", "country", "lat", "lon"]))?;
+    for r in rows {
         let country = b.country(r.get(2).unwrap_or(""));
         b.net.ports.push(Port {
             locode: r.get(0).unwrap_or("").into(),
@@ -375,6 +415,9 @@ fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
             country,
             lat: field(&r, 3, &p)?,
             lon: field(&r, 4, &p)?,
+            coast_km: r.get(5).and_then(|v| v.parse().ok()).unwrap_or(f32::NAN),
+            lane_km: f32::NAN,
+            sea_node: NONE,
         });
     }
     let p = dir.join("places/airports.csv.zst");
@@ -510,13 +553,40 @@ fn add_ports(b: &mut Builder) -> Vec<u32> {
             n.lon as f64,
         ))
     }));
+    // Lane vertices (the lanes' geometry, not only their nodes) say how close the sea
+    // network really comes.
+    let mut vertices = Vec::new();
+    for a in b
+        .net
+        .arcs
+        .iter()
+        .filter(|a| a.mode == Mode::Sea && !a.reversed)
+    {
+        if sizes[a.from as usize] == biggest_sea {
+            vertices.extend(b.net.arc_geometry(a));
+        }
+    }
+    let lanes = SpatialIndex::new(
+        vertices
+            .iter()
+            .enumerate()
+            .map(|(i, &(lat, lon))| (i as u32, lat, lon)),
+    );
     let mut port_nodes = vec![NONE; b.net.ports.len()];
     for (i, slot) in port_nodes.iter_mut().enumerate() {
-        let p = b.net.ports[i].clone();
-        if let Some((s, km)) = sea.nearest(p.lat as f64, p.lon as f64, PORT_TO_SEA_KM) {
-            let n = b.node(Mode::Sea, p.lat as f64, p.lon as f64, p.country);
+        let (lat, lon) = (b.net.ports[i].lat as f64, b.net.ports[i].lon as f64);
+        b.net.ports[i].lane_km = lanes
+            .nearest(lat, lon, f64::INFINITY)
+            .map_or(f32::INFINITY, |(_, km)| km as f32);
+        if !is_seaport(&b.net.ports[i]) {
+            continue;
+        }
+        if let Some((s, km)) = sea.nearest(lat, lon, PORT_TO_SEA_KM) {
+            let country = b.net.ports[i].country;
+            let n = b.node(Mode::Sea, lat, lon, country);
             b.edge(n, s, Mode::Sea, ArcKind::Line, km, NONE);
             *slot = n;
+            b.net.ports[i].sea_node = n;
         }
     }
     port_nodes
@@ -553,17 +623,34 @@ fn add_ferries(b: &mut Builder, overlay: &Overlay) {
 
 fn add_air(b: &mut Builder, overlay: &Overlay) {
     let max_km = overlay.airports.network.max_leg_km.get();
-    let mut nodes = Vec::new();
+    let mut hubs = Vec::new();
+    let mut spokes = Vec::new();
     for a in &overlay.airports.airport {
         let c = b.country(&a.country);
-        nodes.push((b.node(Mode::Air, a.lat, a.lon, c), a.lat, a.lon));
+        let n = (b.node(Mode::Air, a.lat, a.lon, c), a.lat, a.lon);
+        if a.hub {
+            hubs.push(n);
+        } else {
+            spokes.push(n);
+        }
     }
-    for i in 0..nodes.len() {
-        for j in i + 1..nodes.len() {
-            let km = haversine_km(nodes[i].1, nodes[i].2, nodes[j].1, nodes[j].2);
+    for i in 0..hubs.len() {
+        for j in i + 1..hubs.len() {
+            let km = haversine_km(hubs[i].1, hubs[i].2, hubs[j].1, hubs[j].2);
             if km <= max_km && km > 0.0 {
-                b.edge(nodes[i].0, nodes[j].0, Mode::Air, ArcKind::Line, km, NONE);
+                b.edge(hubs[i].0, hubs[j].0, Mode::Air, ArcKind::Line, km, NONE);
             }
+        }
+    }
+    for s in spokes {
+        let mut near: Vec<(f64, u32)> = hubs
+            .iter()
+            .map(|h| (haversine_km(s.1, s.2, h.1, h.2), h.0))
+            .filter(|&(km, _)| km <= max_km && km > 0.0)
+            .collect();
+        near.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for &(km, h) in near.iter().take(SPOKE_HUBS) {
+            b.edge(s.0, h, Mode::Air, ArcKind::Line, km, NONE);
         }
     }
 }

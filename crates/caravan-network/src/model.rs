@@ -198,6 +198,14 @@ pub struct Port {
     pub country: CountryId,
     pub lat: f32,
     pub lon: f32,
+    /// Distance to the coast (km; 0 on the water's edge), from the importer's land
+    /// polygons; `f32::NAN` where the data has no such column.
+    pub coast_km: f32,
+    /// Distance to the nearest maritime lane vertex (km).
+    pub lane_km: f32,
+    /// The port's sea-layer node, or NONE when it is no seaport (see
+    /// `build::is_seaport`): a river or inland LOCODE is a place, not a sea access point.
+    pub sea_node: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -147,6 +147,14 @@ pub struct CargoAirport {
     pub lon: f64,
     #[serde(default)]
     pub country: String,
+    /// Hubs (the default) are joined to every hub within range; `hub = false` airports
+    /// (the main airports of large cities outside the cargo ranking) feed their nearest hubs.
+    #[serde(default = "yes")]
+    pub hub: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -181,6 +189,7 @@ pub struct Group {
 /// Everything in data/overlay, parsed.
 #[derive(Debug, Clone)]
 pub struct Overlay {
+    pub sections: Vec<Section>,
     pub ferries: Vec<Ferry>,
     pub gauge: GaugeFile,
     pub borders: BordersFile,
@@ -214,6 +223,24 @@ struct Links {
     #[serde(default)]
     link: Vec<LinkEntry>,
 }
+/// A named section of a layer with its published length (`overlay/sections.toml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Section {
+    pub id: String,
+    pub name: String,
+    pub mode: String,
+    pub from: Point,
+    pub to: Point,
+    pub length_km: Num,
+    pub tolerance_pct: f64,
+}
+
+#[derive(Deserialize)]
+struct Sections {
+    #[serde(default)]
+    section: Vec<Section>,
+}
+
 #[derive(Deserialize)]
 struct Groups {
     group: BTreeMap<String, Group>,
@@ -223,6 +250,7 @@ impl Overlay {
     pub fn load(dir: &Path) -> Result<Overlay, NetworkError> {
         let o = dir.join("overlay");
         Ok(Overlay {
+            sections: read::<Sections>(&o.join("sections.toml"))?.section,
             ferries: read::<Ferries>(&o.join("ferries.toml"))?.ferry,
             gauge: read(&o.join("gauge.toml"))?,
             borders: read(&o.join("borders.toml"))?,
