@@ -361,10 +361,72 @@ impl Engine {
         if !req.profile.modes.is_empty() && try_with(&|s| s.modes.clear()) {
             hints.push("the allowed modes (--modes) do not connect these places");
         }
+        let reach = self.frontier(req, origin, destination);
         if hints.is_empty() {
-            format!("{base}: the places are not connected in the network for this cargo")
+            format!("{base}: the places are not connected in the network for this cargo{reach}")
         } else {
-            format!("{base}: {}", hints.join("; "))
+            format!("{base}: {}{reach}", hints.join("; "))
+        }
+    }
+
+    /// Where the network reachable from each end stops: the reachable node nearest the
+    /// other end, named, so that a user sees which side is cut off and where (a line that
+    /// ends at Gebze), not only which option was given.
+    fn frontier(&self, req: &Request, origin: &Place, destination: &Place) -> String {
+        let Ok(profile) = Profile::new(&self.net, &req.profile) else {
+            return String::new();
+        };
+        let metric = Metric::new(&self.net, &self.params, profile);
+        let mut parts = Vec::new();
+        for (from, to) in [(origin, destination), (destination, origin)] {
+            let ends: Vec<Endpoint> = self
+                .access(&metric, from)
+                .iter()
+                .map(|c| Endpoint {
+                    node: c.node,
+                    weight: 0,
+                })
+                .collect();
+            if ends.is_empty() {
+                continue;
+            }
+            let dist =
+                Dijkstra::new(self.net.nodes.len()).distances(self.graph(), &metric.weights, &ends);
+            let nearest = dist
+                .iter()
+                .enumerate()
+                .filter(|(_, &d)| d != u64::MAX)
+                .map(|(i, _)| {
+                    let n = &self.net.nodes[i];
+                    let km = caravan_network::geo::haversine_km(
+                        n.lat as f64,
+                        n.lon as f64,
+                        to.lat,
+                        to.lon,
+                    );
+                    (km, i)
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((km, i)) = nearest {
+                let n = &self.net.nodes[i];
+                let at = self
+                    .net
+                    .node_city(i as u32)
+                    .map(|c| {
+                        let c = &self.net.cities[c];
+                        format!("{}, {}", c.name, self.net.country_code(c.country))
+                    })
+                    .unwrap_or_else(|| format!("{:.3},{:.3}", n.lat, n.lon));
+                parts.push(format!(
+                    "from {} the network under these limits comes no closer to {} than {at} ({km:.0} km away, {})",
+                    from.name, to.name, n.mode
+                ));
+            }
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(". {}", parts.join("; "))
         }
     }
 }
