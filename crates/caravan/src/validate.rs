@@ -78,6 +78,14 @@ pub struct Case {
     pub avoid_countries: Vec<String>,
     #[serde(default)]
     pub avoid_passages: Vec<String>,
+    /// Countries the published corridor is confined to (as `--only-countries`).
+    #[serde(default)]
+    pub only_countries: Vec<String>,
+    /// Countries the published corridor passes: the case compares the best of up to three
+    /// options (`--alternatives 3`) that passes them all; when none does, the figure is of
+    /// another corridor and is not compared (the case fails, naming what it missed).
+    #[serde(default)]
+    pub via_countries: Vec<String>,
     #[serde(default)]
     pub scenarios: Vec<String>,
     pub metric: MetricKind,
@@ -107,11 +115,11 @@ impl Case {
                 objective: Some(self.optimize.clone()),
                 modes: self.modes.clone(),
                 avoid_countries: self.avoid_countries.clone(),
-                only_countries: vec![],
+                only_countries: self.only_countries.clone(),
                 avoid_passages: self.avoid_passages.clone(),
                 scenarios: self.scenarios.clone(),
             },
-            alternatives: 1,
+            alternatives: if self.via_countries.is_empty() { 1 } else { 3 },
             geometry: false,
         }
     }
@@ -229,7 +237,18 @@ pub struct CaseResult {
 pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
     let outcome = engine.plan(&case.request()).map_err(|e| e.to_string());
     let outcome = outcome.and_then(|plan| {
-        let best = plan.routes.first().ok_or("no route returned")?;
+        let first = plan.routes.first().ok_or("no route returned")?;
+        let passes = |r: &crate::plan::PlannedRoute| {
+            (case.via_countries.iter())
+                .all(|c| r.route.countries.iter().any(|x| x.eq_ignore_ascii_case(c)))
+        };
+        let best = plan.routes.iter().find(|r| passes(r)).ok_or_else(|| {
+            format!(
+                "no option passes {} (best: {}): another corridor than the published one",
+                case.via_countries.join(", "),
+                first.route.countries.join("→")
+            )
+        })?;
         let t = &best.route.totals;
         let excluded_h: f64 = (best.route.events.iter())
             .filter(|e| case.exclude.contains(&event_name(e.kind)))
