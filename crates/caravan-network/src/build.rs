@@ -327,8 +327,12 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
             g,
         );
         let mut p = r.get(3).unwrap_or("");
-        if p.is_empty() && crosses_arctic(&b.net, first) {
-            p = ARCTIC_PASSAGE;
+        if p.is_empty() {
+            if crosses_arctic(&b.net, first) {
+                p = ARCTIC_PASSAGE;
+            } else if in_caspian(&b.net, first) {
+                p = CASPIAN_PASSAGE;
+            }
         }
         if !p.is_empty() {
             let next = b.passage_ids.len() as u32;
@@ -348,6 +352,17 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
 /// 2020s, nearly none of them container liners (see `data/params.toml`, passage.arctic).
 pub const ARCTIC_PASSAGE: &str = "arctic";
 const ARCTIC_CIRCLE_LAT: f64 = 66.56;
+
+/// The Caspian is landlocked: no deep-sea line serves it (river-sea ships of a few
+/// thousand tonnes reach it by the Volga–Don canal). Its lanes are tagged so that sea
+/// routing leaves them out; the Caspian ferries (overlay/ferries.toml) carry its traffic.
+pub const CASPIAN_PASSAGE: &str = "caspian";
+
+fn in_caspian(net: &Network, arc: u32) -> bool {
+    net.arc_geometry(&net.arcs[arc as usize])
+        .iter()
+        .any(|&(lat, lon)| (36.5..=47.3).contains(&lat) && (46.5..=55.5).contains(&lon))
+}
 
 fn crosses_arctic(net: &Network, arc: u32) -> bool {
     net.arc_geometry(&net.arcs[arc as usize])

@@ -20,7 +20,7 @@ mod report;
 pub mod spatial;
 mod terminals;
 
-pub use build::{build, data_dir, ARCTIC_PASSAGE};
+pub use build::{build, data_dir, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
 pub use cache::{cache_dir, load_or_build, CacheStatus, CACHE_FORMAT};
 pub use error::NetworkError;
 pub use model::*;
