@@ -315,11 +315,25 @@ pub fn audit_table(r: &caravan_network::audit::AuditReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<18} {:>9} {:>11}",
-        "check", "findings", "unreviewed"
+        "{:<18} {:>9} {:>11} {:>11} {:>5}",
+        "check", "findings", "unreviewed", "known open", "new"
     );
     for (name, c) in &r.checks {
-        let _ = writeln!(out, "{name:<18} {:>9} {:>11}", c.findings, c.unreviewed);
+        let _ = writeln!(
+            out,
+            "{name:<18} {:>9} {:>11} {:>11} {:>5}",
+            c.findings,
+            c.unreviewed,
+            c.known_open,
+            c.unreviewed - c.known_open
+        );
+    }
+    for e in &r.stale_open {
+        let _ = writeln!(
+            out,
+            "stale open entry (no such finding any more; remove it from data/audit/open.toml): {} {} {},{}: {}",
+            e.check, e.layer, e.lat, e.lon, e.what
+        );
     }
     for (name, c) in &r.checks {
         let _ = writeln!(out, "\n{name}: {}", c.rule);

@@ -174,7 +174,7 @@ pub fn run_checks(
     for (name, rule, mut findings) in raw {
         for f in &mut findings {
             f.reviewed = reviewed.reason(name, f);
-            if let Some(i) = open.position(name, f) {
+            if let Some(i) = open.position(name, f, &matched) {
                 matched[i] = true;
                 f.known_open = f.reviewed.is_none();
             }

@@ -145,6 +145,9 @@ pub struct OpenEntry {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Open {
+    /// Where the list came from (the audit run that generated it).
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(default)]
     pub open: Vec<OpenEntry>,
 }
@@ -162,11 +165,12 @@ impl Open {
         })
     }
 
-    /// Index of the open entry a finding is, if any.
-    pub fn position(&self, check: &str, f: &Finding) -> Option<usize> {
+    /// Index of the open entry a finding is, if any: one not yet `claimed` by another
+    /// finding when there is one (two findings a few km apart are two entries).
+    pub fn position(&self, check: &str, f: &Finding, claimed: &[bool]) -> Option<usize> {
         let close =
             |lat: f64, lon: f64, p: [f64; 2]| haversine_km(lat, lon, p[0], p[1]) <= MATCH_KM;
-        self.open.iter().position(|e| {
+        let matches = |e: &OpenEntry| {
             e.check == check
                 && e.layer == f.layer
                 && close(f.lat, f.lon, [e.lat, e.lon])
@@ -174,7 +178,16 @@ impl Open {
                     (Some(a), Some(b)) => close(b[0], b[1], a),
                     _ => true,
                 }
-        })
+        };
+        let mut all: Vec<usize> = (0..self.open.len())
+            .filter(|&i| matches(&self.open[i]))
+            .collect();
+        let d = |i: usize| haversine_km(f.lat, f.lon, self.open[i].lat, self.open[i].lon);
+        all.sort_by(|&a, &b| d(a).total_cmp(&d(b)));
+        all.iter()
+            .copied()
+            .find(|&i| !claimed[i])
+            .or(all.first().copied())
     }
 }
 

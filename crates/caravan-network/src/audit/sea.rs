@@ -69,7 +69,9 @@ pub(crate) fn check(ctx: &Context) -> Vec<Finding> {
             dist[t as usize] = f32::INFINITY;
         }
         touched.clear();
-        let in_passage = a.passage != NONE;
+        // A lane in a passage no profile sails (the Arctic) is no corridor's defect.
+        let in_passage =
+            a.passage != NONE && net.passages[a.passage as usize] != crate::ARCTIC_PASSAGE;
         let Some((v, km, lengthened)) = best else {
             continue;
         };
