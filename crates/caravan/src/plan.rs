@@ -414,12 +414,24 @@ impl Engine {
                     .node_city(i as u32)
                     .map(|c| {
                         let c = &self.net.cities[c];
-                        format!("{}, {}", c.name, self.net.country_code(c.country))
+                        if c.country == n.country || n.country == 0 {
+                            format!("{}, {}", c.name, self.net.country_code(c.country))
+                        } else {
+                            format!(
+                                "near {}, {} (in {})",
+                                c.name,
+                                self.net.country_code(c.country),
+                                self.net.country_code(n.country)
+                            )
+                        }
                     })
                     .unwrap_or_else(|| format!("{:.3},{:.3}", n.lat, n.lon));
                 parts.push(format!(
-                    "from {} the network under these limits comes no closer to {} than {at} ({km:.0} km away, {})",
-                    from.name, to.name, n.mode
+                    "{} {} the network under these limits comes no closer to {} than {at} ({km:.0} km away, {})",
+                    if parts.is_empty() { "From" } else { "from" },
+                    from.name,
+                    to.name,
+                    n.mode
                 ));
             }
         }

@@ -73,6 +73,22 @@ fn route_errors_have_exit_codes() {
             3,
             "country",
         ),
+        // Where the network ends, not only which option was given: Kashgar's rail under
+        // CN,UZ stops at China's western border, Tashkent's inside Uzbekistan.
+        (
+            &[
+                "route",
+                "Kashgar",
+                "Tashkent",
+                "--only-countries",
+                "CN,UZ",
+                "--modes",
+                "rail",
+            ],
+            3,
+            "From Kashgar the network under these limits comes no closer to Tashkent than",
+        ),
+        (&["audit", "--check", "gapz"], 2, "unknown audit check"),
         (&["route", "Kashgar"], 2, "Usage"),
     ];
     for (args, code, needle) in cases {

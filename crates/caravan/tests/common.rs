@@ -30,3 +30,23 @@ pub fn caravan(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into(),
     )
 }
+
+/// Plans one option on the shared engine; a test fails with the planner's message.
+#[allow(dead_code)] // not every test binary plans routes
+pub fn plan(
+    from: &str,
+    to: &str,
+    f: impl FnOnce(&mut caravan_metric::ProfileSpec),
+) -> caravan::plan::Plan {
+    let mut spec = caravan_metric::ProfileSpec::default();
+    f(&mut spec);
+    engine()
+        .plan(&caravan::Request {
+            origin: from.into(),
+            destination: to.into(),
+            profile: spec,
+            alternatives: 1,
+            geometry: false,
+        })
+        .unwrap_or_else(|e| panic!("{from} → {to}: {e}"))
+}

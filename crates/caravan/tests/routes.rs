@@ -5,21 +5,7 @@ use caravan::{plan::Plan, Request};
 use caravan_metric::{EventKind, Metric, Profile, ProfileSpec};
 use caravan_network::Mode;
 use caravan_route::{Dijkstra, Endpoint};
-use common::engine;
-
-fn plan(from: &str, to: &str, f: impl FnOnce(&mut ProfileSpec)) -> Plan {
-    let mut spec = ProfileSpec::default();
-    f(&mut spec);
-    engine()
-        .plan(&Request {
-            origin: from.into(),
-            destination: to.into(),
-            profile: spec,
-            alternatives: 1,
-            geometry: false,
-        })
-        .unwrap_or_else(|e| panic!("{from} → {to}: {e}"))
-}
+use common::{engine, plan};
 
 #[test]
 fn kashgar_tashkent_answers_cn_to_uz() {
