@@ -98,7 +98,7 @@ enum Command {
     /// Check the embedded network for classes of defect: gaps, phantom borders, sea
     /// connectivity, ports, coverage and straight chords.
     #[command(
-        long_about = "Runs every network check on the embedded network and prints, per check, the number of findings, how many are not in the reviewed list (data/audit/reviewed.toml: findings accepted as real, each with reason and source), and the worst findings with coordinates, the nearest place and what they cost (routes between the layer's largest city pairs they lengthen, people within 50 km). Thresholds: data/README.md, Audit.",
+        long_about = "Runs every network check on the embedded network and prints, per check, the number of findings, how many are not in the reviewed list (data/audit/reviewed.toml: findings accepted as real, each with reason and source), how many of those are known open defects (data/audit/open.toml: listed, not mended yet), and the worst findings with coordinates, the nearest place and what they cost (routes between the layer's largest city pairs they lengthen, people within 50 km). Thresholds and lists: data/README.md, Audit.",
         after_help = "Exit codes: 0 every finding is reviewed or a known open defect (data/audit/open.toml); 1 internal error; 2 malformed reviewed or open list, unknown check; 5 new findings, or open entries that match no finding any more."
     )]
     Audit {
