@@ -60,6 +60,8 @@ struct Lookup {
     gas_h_per_km: f64,
     /// Extra (hours, USD per FEU) by passage id.
     passage: Vec<Option<(f64, f64)>>,
+    /// Passages closed in every profile (params.toml `closed = true`), by passage id.
+    passage_closed: Vec<bool>,
     /// Modes the cargo may use, as a bit set by mode; all when the cargo has no list.
     cargo_modes: u8,
     /// Modes the profile allows, as a bit set by mode.
@@ -91,6 +93,11 @@ impl Lookup {
                 .passages
                 .iter()
                 .map(|p| params.passages.get(p).copied())
+                .collect(),
+            passage_closed: net
+                .passages
+                .iter()
+                .map(|p| params.closed_passages.contains(p))
                 .collect(),
             cargo_modes: match params.cargo_modes.get(profile.cargo.as_str()) {
                 Some(ms) => ms.iter().fold(0, |b, m| b | m.bit()),
@@ -184,7 +191,10 @@ impl<'a> Metric<'a> {
         if !p.country_allowed[na.country as usize] || !p.country_allowed[nb.country as usize] {
             return false;
         }
-        if a.passage != NONE && p.avoid_passages.contains(&a.passage) {
+        if a.passage != NONE
+            && (self.lookup.passage_closed[a.passage as usize]
+                || p.avoid_passages.contains(&a.passage))
+        {
             return false;
         }
         if a.link != NONE {

@@ -34,6 +34,9 @@ pub struct Params {
     pub max_access_km: f64,
     /// Canal dwell and toll by searoute passage name: (hours, USD per FEU).
     pub passages: HashMap<String, (f64, f64)>,
+    /// Passages with `closed = true`: no profile routes through them (the Arctic, the
+    /// Caspian, the Northwest Passage).
+    pub closed_passages: Vec<String>,
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -128,6 +131,7 @@ impl Params {
             cargo_modes.insert(name.clone(), ms);
         }
         let mut passages = HashMap::new();
+        let mut closed_passages = Vec::new();
         for (name, p) in doc
             .get("passage")
             .and_then(|p| p.as_table())
@@ -137,9 +141,13 @@ impl Params {
             let h = p.get("transit_h").and_then(num).unwrap_or(0.0);
             let u = p.get("usd_per_feu").and_then(num).unwrap_or(0.0);
             passages.insert(name.clone(), (h, u));
+            if p.get("closed").and_then(Value::as_bool) == Some(true) {
+                closed_passages.push(name.clone());
+            }
         }
         Ok(Params {
             passages,
+            closed_passages,
             modes,
             rail_speed_by_country,
             container_payload_t: get("cargo.container.payload_t")?,

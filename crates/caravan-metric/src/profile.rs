@@ -155,20 +155,6 @@ impl Profile {
                 .ok_or_else(|| unknown("passage", p, &net.passages.join(", ")))?;
             avoid_passages.push(i as u32);
         }
-        // Passages no liner service uses are always closed (see
-        // `caravan_network::ARCTIC_PASSAGE`, `CASPIAN_PASSAGE`); "northwest" is searoute's
-        // own tag for the Northwest Passage.
-        for closed in [
-            caravan_network::ARCTIC_PASSAGE,
-            caravan_network::CASPIAN_PASSAGE,
-            "northwest",
-        ] {
-            if let Some(i) = net.passages.iter().position(|q| q == closed) {
-                if !avoid_passages.contains(&(i as u32)) {
-                    avoid_passages.push(i as u32);
-                }
-            }
-        }
         let known = net.scenarios();
         let mut scenarios = Vec::new();
         for s in &spec.scenarios {
