@@ -328,11 +328,7 @@ fn load_sea(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
         );
         let mut p = r.get(3).unwrap_or("");
         if p.is_empty() {
-            if crosses_arctic(&b.net, first) {
-                p = ARCTIC_PASSAGE;
-            } else if in_caspian(&b.net, first) {
-                p = CASPIAN_PASSAGE;
-            }
+            p = closed_basin(&b.net, first).unwrap_or("");
         }
         if !p.is_empty() {
             let next = b.passage_ids.len() as u32;
@@ -358,16 +354,19 @@ const ARCTIC_CIRCLE_LAT: f64 = 66.56;
 /// routing leaves them out; the Caspian ferries (overlay/ferries.toml) carry its traffic.
 pub const CASPIAN_PASSAGE: &str = "caspian";
 
-fn in_caspian(net: &Network, arc: u32) -> bool {
-    net.arc_geometry(&net.arcs[arc as usize])
+/// The closed basin an arc's lane runs in (Arctic or Caspian), if any.
+fn closed_basin(net: &Network, arc: u32) -> Option<&'static str> {
+    let pts = net.arc_geometry(&net.arcs[arc as usize]);
+    if pts.iter().any(|&(lat, _)| lat > ARCTIC_CIRCLE_LAT) {
+        Some(ARCTIC_PASSAGE)
+    } else if pts
         .iter()
         .any(|&(lat, lon)| (36.5..=47.3).contains(&lat) && (46.5..=55.5).contains(&lon))
-}
-
-fn crosses_arctic(net: &Network, arc: u32) -> bool {
-    net.arc_geometry(&net.arcs[arc as usize])
-        .iter()
-        .any(|&(lat, _)| lat > ARCTIC_CIRCLE_LAT)
+    {
+        Some(CASPIAN_PASSAGE)
+    } else {
+        None
+    }
 }
 
 fn load_places(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
