@@ -243,6 +243,7 @@ impl Engine {
         let Some(best) = search(&metric.weights)? else {
             return Err(PlanError::NoRoute(self.diagnose(
                 req,
+                &metric,
                 &origin,
                 &destination,
             )));
@@ -321,7 +322,13 @@ impl Engine {
     }
 
     /// Says which constraint blocks a route by relaxing each in turn.
-    fn diagnose(&self, req: &Request, origin: &Place, destination: &Place) -> String {
+    fn diagnose(
+        &self,
+        req: &Request,
+        metric: &Metric,
+        origin: &Place,
+        destination: &Place,
+    ) -> String {
         let base = format!("no route from {origin} to {destination} under the given constraints");
         let try_with = |f: &dyn Fn(&mut ProfileSpec)| -> bool {
             let mut spec = req.profile.clone();
@@ -361,7 +368,7 @@ impl Engine {
         if !req.profile.modes.is_empty() && try_with(&|s| s.modes.clear()) {
             hints.push("the allowed modes (--modes) do not connect these places");
         }
-        let reach = self.frontier(req, origin, destination);
+        let reach = self.frontier(metric, origin, destination);
         if hints.is_empty() {
             format!("{base}: the places are not connected in the network for this cargo{reach}")
         } else {
@@ -372,15 +379,11 @@ impl Engine {
     /// Where the network reachable from each end stops: the reachable node nearest the
     /// other end, named, so that a user sees which side is cut off and where (a line that
     /// ends at Gebze), not only which option was given.
-    fn frontier(&self, req: &Request, origin: &Place, destination: &Place) -> String {
-        let Ok(profile) = Profile::new(&self.net, &req.profile) else {
-            return String::new();
-        };
-        let metric = Metric::new(&self.net, &self.params, profile);
+    fn frontier(&self, metric: &Metric, origin: &Place, destination: &Place) -> String {
         let mut parts = Vec::new();
         for (from, to) in [(origin, destination), (destination, origin)] {
             let ends: Vec<Endpoint> = self
-                .access(&metric, from)
+                .access(metric, from)
                 .iter()
                 .map(|c| Endpoint {
                     node: c.node,
