@@ -3,7 +3,6 @@
 
 use super::layer::Layer;
 use super::{Context, Finding};
-use crate::geo::haversine_km;
 use crate::model::Mode;
 
 /// Cities of at least this population must be near the road layer.
@@ -122,7 +121,6 @@ pub(crate) fn check(ctx: &Context, road: &Layer) -> Vec<Finding> {
             out.push(f);
         }
     }
-    let _ = haversine_km;
     out
 }
 

@@ -20,6 +20,8 @@ pub(crate) struct Layer {
     pub arc: Vec<u32>,
     pub component: Vec<u32>,
     pub component_size: Vec<u32>,
+    /// k-d tree over the layer's nodes, built on first use: four checks ask for it.
+    index: std::sync::OnceLock<SpatialIndex>,
 }
 
 impl Layer {
@@ -69,6 +71,7 @@ impl Layer {
             arc,
             component: vec![],
             component_size: vec![],
+            index: Default::default(),
         };
         layer.label_components();
         layer
@@ -96,11 +99,13 @@ impl Layer {
         (n.lat as f64, n.lon as f64)
     }
 
-    pub fn index(&self, net: &Network) -> SpatialIndex {
-        SpatialIndex::new((0..self.len() as u32).map(|u| {
-            let (lat, lon) = self.pos(net, u);
-            (u, lat, lon)
-        }))
+    pub fn index(&self, net: &Network) -> &SpatialIndex {
+        self.index.get_or_init(|| {
+            SpatialIndex::new((0..self.len() as u32).map(|u| {
+                let (lat, lon) = self.pos(net, u);
+                (u, lat, lon)
+            }))
+        })
     }
 
     fn label_components(&mut self) {

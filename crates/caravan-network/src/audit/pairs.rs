@@ -31,7 +31,7 @@ pub(crate) struct CityPairs {
 impl CityPairs {
     pub fn new(ctx: &Context, layer: &Layer) -> CityPairs {
         let net = ctx.net;
-        let index = super::layer::Layer::index(layer, net);
+        let index = layer.index(net);
         let mut order: Vec<usize> = (0..net.cities.len())
             .filter(|&i| {
                 let code = net.country_code(net.cities[i].country);

@@ -37,7 +37,7 @@ pub(crate) fn check(ctx: &Context) -> Vec<Finding> {
     // Lane ends: a lane that stops near another lane it does not reach, where joining
     // the two would shorten a voyage between major ports, or that stops inside a passage.
     let index = sea.index(net);
-    let major = major_ports(net, &sea, &index);
+    let major = major_ports(net, index);
     let pairs = CityPairs::between(&sea, major.iter().map(|p| p.1).collect());
     let mut dist = vec![f32::INFINITY; sea.len()];
     let mut touched = Vec::new();
@@ -174,7 +174,6 @@ pub(crate) fn check(ctx: &Context) -> Vec<Finding> {
 /// The major ports' sea nodes: (LOCODE, local node, lat, lon).
 fn major_ports(
     net: &crate::model::Network,
-    sea: &Layer,
     index: &crate::spatial::SpatialIndex,
 ) -> Vec<(&'static str, u32, f64, f64)> {
     MAJOR_PORTS
@@ -185,7 +184,6 @@ fn major_ports(
                 .iter()
                 .find(|p| p.locode == *code && p.sea_node != NONE)?;
             let (u, _) = index.nearest(p.lat as f64, p.lon as f64, 5.0)?;
-            let _ = sea;
             Some((*code, u, p.lat as f64, p.lon as f64))
         })
         .collect()
