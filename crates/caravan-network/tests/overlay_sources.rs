@@ -9,7 +9,11 @@ fn data() -> PathBuf {
 
 fn toml_files() -> Vec<PathBuf> {
     let d = data();
-    let mut files = vec![d.join("params.toml"), d.join("places/aliases.toml")];
+    let mut files = vec![
+        d.join("params.toml"),
+        d.join("places/aliases.toml"),
+        d.join("places/corrections.toml"),
+    ];
     for sub in ["overlay", "validation", "audit"] {
         for e in std::fs::read_dir(d.join(sub)).unwrap().flatten() {
             if e.path().extension().is_some_and(|x| x == "toml") {

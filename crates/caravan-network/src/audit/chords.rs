@@ -75,16 +75,19 @@ pub(crate) fn check(ctx: &Context, layer: &Layer, overlay: &Overlay) -> Vec<Find
         .iter()
         .filter(|s| s.mode == layer.mode.as_str())
     {
-        let ends = [(s.from.lat, s.from.lon), (s.to.lat, s.to.lon)];
-        let nodes: Vec<Option<u32>> = ends
-            .iter()
-            .map(|&(lat, lon)| index.nearest(lat, lon, SECTION_SNAP_KM).map(|(u, _)| u))
+        let stops: Vec<Option<u32>> = std::iter::once(&s.from)
+            .chain(&s.via)
+            .chain(std::iter::once(&s.to))
+            .map(|p| index.nearest(p.lat, p.lon, SECTION_SNAP_KM).map(|(u, _)| u))
             .collect();
         let published = s.length_km.get();
-        let measured = match (nodes[0], nodes[1]) {
-            (Some(a), Some(b)) => layer.tree(a)[b as usize] as f64,
-            _ => f64::INFINITY,
-        };
+        let measured: f64 = stops
+            .windows(2)
+            .map(|w| match (w[0], w[1]) {
+                (Some(a), Some(b)) => layer.tree(a)[b as usize] as f64,
+                _ => f64::INFINITY,
+            })
+            .sum();
         let err = (measured - published) / published * 100.0;
         if err.abs() <= s.tolerance_pct {
             continue;
