@@ -55,6 +55,10 @@ struct Lookup {
     /// arc instead of a division, which sat on explain's critical path (measured: a fifth of
     /// its time).
     rail_h_per_km: Vec<f64>,
+    /// Road driving hours per km by the departure node's country (1 / km/h).
+    road_h_per_km: Vec<f64>,
+    /// Hours on the road per driving hour that routing weights use (hours.rs).
+    road_weight_factor: f64,
     /// Hours per km by `Mode as usize`, and for gas by pipeline.
     mode_h_per_km: Vec<f64>,
     gas_h_per_km: f64,
@@ -84,6 +88,20 @@ impl Lookup {
                         .unwrap_or(rail)
                 })
                 .collect(),
+            road_h_per_km: (0..net.countries.len())
+                .map(|c| {
+                    let code = net.country_code(c as caravan_network::CountryId);
+                    1.0 / params
+                        .road_speed_by_country
+                        .get(code)
+                        .copied()
+                        .unwrap_or(params.road_speed_km_per_h)
+                })
+                .collect(),
+            road_weight_factor: params
+                .hours_of_service
+                .crew(profile.drivers)
+                .long_haul_factor(),
             mode_h_per_km: Mode::ALL
                 .iter()
                 .map(|&m| 24.0 / params.mode(m).speed_km_per_day)
@@ -126,11 +144,51 @@ impl<'a> Metric<'a> {
                 if !m.allowed(a) {
                     caravan_route::INFINITY
                 } else {
-                    m.weight_of(&m.arc_cost(a))
+                    m.weight_of(&m.routing_cost(a))
                 }
             })
             .collect();
         m
+    }
+
+    /// An arc's cost as the routing weight sees it: road driving carries the long-haul
+    /// rests (`Crew::long_haul_factor`), which the route's totals add per leg instead.
+    pub fn routing_cost(&self, a: &Arc) -> ArcCost {
+        let mut c = self.arc_cost(a);
+        if a.mode == Mode::Road && !matches!(a.kind, ArcKind::Transfer(_)) {
+            c.travel_h *= self.lookup.road_weight_factor;
+        }
+        c
+    }
+
+    /// An access leg's cost as the routing weight sees it (see `routing_cost`).
+    pub fn access_routing_cost(&self, km: f64, node: Option<u32>) -> ArcCost {
+        let mut c = self.access_cost(km, node.unwrap_or(0));
+        c.travel_h *= self.lookup.road_weight_factor;
+        c
+    }
+
+    /// Breaks and rests (h) of a road leg with `driving_h` of driving, by the profile's
+    /// crew (data/params.toml `[mode.road.hours_of_service]`).
+    pub fn road_rest_h(&self, driving_h: f64) -> f64 {
+        self.params
+            .hours_of_service
+            .crew(self.profile.drivers)
+            .rest_h(driving_h)
+    }
+
+    /// Value of the goods shipped (USD): `--cargo-value`, else the default per FEU for
+    /// each container-equivalent.
+    pub fn cargo_value_usd(&self) -> f64 {
+        self.profile
+            .cargo_value_usd
+            .unwrap_or(self.params.goods_value_usd_per_feu * self.units())
+    }
+
+    /// What an hour in transit costs the shipper: the goods' value × the inventory
+    /// carrying rate per year / 8,760 h (data/params.toml [objective.balanced]).
+    pub fn value_of_time_usd_h(&self) -> f64 {
+        self.cargo_value_usd() * self.params.carrying_rate_per_year / 8760.0
     }
 
     /// Tonnes carried: the container payload, or the bulk tonnage (1 t by default).
@@ -149,7 +207,7 @@ impl<'a> Metric<'a> {
             Objective::Co2 => c.co2_kg * GRAMS,
             Objective::Balanced => {
                 (c.usd()
-                    + c.hours() * self.params.value_of_time_usd_per_feu_h * self.units()
+                    + c.hours() * self.value_of_time_usd_h()
                     + c.co2_kg / 1000.0 * self.params.carbon_price_usd_per_t)
                     * CENTS
             }
@@ -249,6 +307,8 @@ impl<'a> Metric<'a> {
         if !matches!(a.kind, ArcKind::Ferry(_)) {
             let h_per_km = if a.mode == Mode::Rail {
                 self.lookup.rail_h_per_km[self.net.nodes[a.from as usize].country as usize]
+            } else if a.mode == Mode::Road {
+                self.lookup.road_h_per_km[self.net.nodes[a.from as usize].country as usize]
             } else if gas {
                 self.lookup.gas_h_per_km
             } else {

@@ -39,6 +39,9 @@ pub struct Leg {
     /// First/last-mile drayage between a place and the network.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub access: bool,
+    /// Road legs: the drivers' breaks and rests inside `duration_h` (the rest is driving).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rest_h: Option<f64>,
     #[serde(skip)]
     pub geometry: Vec<(f64, f64)>,
 }
@@ -60,10 +63,27 @@ impl Totals {
     }
 }
 
+/// A shipper's generalized cost of a route: what `--optimize balanced` minimises, told in
+/// its parts so the ranking can be explained in one sentence.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GeneralizedCost {
+    /// Freight charges (the route's cost_usd).
+    pub money_usd: f64,
+    /// The goods' time in transit: duration × cargo value × carrying rate / 8,760 h.
+    pub time_usd: f64,
+    /// Emissions at the carbon price of data/params.toml.
+    pub carbon_usd: f64,
+    pub cargo_value_usd: f64,
+    pub value_of_time_usd_per_h: f64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Route {
     pub summary: String,
     pub totals: Totals,
+    /// money + time + carbon, in USD (see `generalized_cost`).
+    pub generalized_cost_usd: f64,
+    pub generalized_cost: GeneralizedCost,
     pub countries: Vec<String>,
     pub legs: Vec<Leg>,
     pub events: Vec<Event>,
@@ -86,6 +106,7 @@ impl Leg {
             co2_kg: 0.0,
             countries: vec![],
             access: false,
+            rest_h: None,
             geometry: vec![],
         }
     }
@@ -146,10 +167,11 @@ pub struct Access {
 }
 
 impl Metric<'_> {
-    /// Cost of a road drayage of `km` (access legs).
-    pub fn access_cost(&self, km: f64) -> ArcCost {
+    /// Cost of a road drayage of `km` (access legs) to or from network node `node`, whose
+    /// country sets the driving speed; breaks and rests are not in it (`road_rest_h`).
+    pub fn access_cost(&self, km: f64, node: u32) -> ArcCost {
         let arc = caravan_network::Arc {
-            from: 0,
+            from: node,
             to: 0,
             mode: Mode::Road,
             kind: ArcKind::Line,
@@ -161,8 +183,24 @@ impl Metric<'_> {
             border: NONE,
             gauge_change: NONE,
         };
-        // Node 0 may be any node; only its country matters, for rail speeds.
         self.arc_cost(&arc)
+    }
+
+    /// Breaks and rests of the road legs of a path: consecutive road arcs are one leg (a
+    /// transfer or another mode ends it), each under the drivers' hours rule from a rested
+    /// start. `explain` splits legs the same way.
+    pub fn path_rest_h(&self, arcs: &[u32]) -> f64 {
+        let (mut rest, mut driving) = (0.0, 0.0);
+        for &ai in arcs {
+            let a = &self.net.arcs[ai as usize];
+            if a.mode == Mode::Road && !matches!(a.kind, ArcKind::Transfer(_)) {
+                driving += self.arc_cost(a).travel_h;
+            } else if driving > 0.0 {
+                rest += self.road_rest_h(driving);
+                driving = 0.0;
+            }
+        }
+        rest + self.road_rest_h(driving)
     }
 
     /// Totals of a path and its access legs (km by road), from unrounded arc costs: the
@@ -177,11 +215,13 @@ impl Metric<'_> {
         for &a in arcs {
             sums.add(&self.arc_cost(&self.net.arcs[a as usize]));
         }
+        sums.duration_h += self.path_rest_h(arcs);
         self.totals_from(sums, arcs, origin_km, destination_km)
     }
 
-    /// Totals from the arcs' cost sums (`duration_h`, `cost_usd`, `co2_kg` so far), adding
-    /// access legs and distance: `explain` prices each arc once and shares the rest.
+    /// Totals from the arcs' cost sums (`duration_h` with the road legs' rests, `cost_usd`,
+    /// `co2_kg` so far), adding access legs and distance: `explain` prices each arc once
+    /// and shares the rest.
     fn totals_from(
         &self,
         mut totals: Totals,
@@ -190,12 +230,19 @@ impl Metric<'_> {
         destination_km: Option<f64>,
     ) -> Totals {
         let net = self.net;
-        let access = origin_km
-            .into_iter()
-            .chain(destination_km)
-            .filter(|&km| km > 0.0);
-        for km in access {
-            totals.add(&self.access_cost(km));
+        let ends = [
+            (origin_km, arcs.first().map(|&a| net.arcs[a as usize].from)),
+            (
+                destination_km,
+                arcs.last().map(|&a| net.arcs[a as usize].to),
+            ),
+        ];
+        for (km, node) in ends {
+            if let Some(km) = km.filter(|&k| k > 0.0) {
+                let c = self.access_cost(km, node.unwrap_or(0));
+                totals.add(&c);
+                totals.duration_h += self.road_rest_h(c.travel_h);
+            }
         }
         totals.distance_km = arcs
             .iter()
@@ -249,7 +296,8 @@ impl Metric<'_> {
         let (mut route_last, mut leg_last) = (CountryId::MAX, CountryId::MAX);
         let mut objective = 0.0;
         let access_leg = |a: &Access, to_node: bool, node: Option<u32>| -> Leg {
-            let cost = self.access_cost(a.km);
+            let cost = self.access_cost(a.km, node.unwrap_or(0));
+            let rest = self.road_rest_h(cost.travel_h);
             let (nlat, nlon) = node
                 .map(|n| {
                     (
@@ -275,7 +323,7 @@ impl Metric<'_> {
                 from,
                 to,
                 distance_km: a.km,
-                duration_h: cost.hours(),
+                duration_h: cost.hours() + rest,
                 cost_usd: cost.usd(),
                 co2_kg: cost.co2_kg,
                 countries: if country.is_empty() {
@@ -284,6 +332,7 @@ impl Metric<'_> {
                     vec![country]
                 },
                 access: true,
+                rest_h: Some(rest),
                 geometry,
             }
         };
@@ -291,7 +340,7 @@ impl Metric<'_> {
             let first = arcs.first().map(|&a| net.arcs[a as usize].from);
             if o.km > 0.0 {
                 let leg = access_leg(o, true, first);
-                objective += self.weight_of(&self.access_cost(o.km)) as f64;
+                objective += self.weight_of(&self.access_routing_cost(o.km, first)) as f64;
                 legs.push(leg);
             }
         }
@@ -410,11 +459,22 @@ impl Metric<'_> {
         if let Some(d) = destination {
             let last = arcs.last().map(|&a| net.arcs[a as usize].to);
             if d.km > 0.0 {
-                objective += self.weight_of(&self.access_cost(d.km)) as f64;
+                objective += self.weight_of(&self.access_routing_cost(d.km, last)) as f64;
                 legs.push(access_leg(d, false, last));
             }
         }
+        // Drivers' hours per road leg (access legs have theirs already).
+        for l in legs
+            .iter_mut()
+            .filter(|l| l.mode == Mode::Road && !l.access)
+        {
+            let rest = self.road_rest_h(l.duration_h);
+            l.duration_h += rest;
+            l.rest_h = Some(rest);
+            sums.duration_h += rest;
+        }
         for l in legs.iter_mut() {
+            l.rest_h = l.rest_h.map(|r| round(r, 1));
             l.distance_km = round(l.distance_km, 1);
             l.duration_h = round(l.duration_h, 1);
             l.cost_usd = round(l.cost_usd, 0);
@@ -425,6 +485,17 @@ impl Metric<'_> {
             e.cost_usd = round(e.cost_usd, 0);
         }
         let totals = self.totals_from(sums, arcs, origin.map(|a| a.km), destination.map(|a| a.km));
+        let vot = self.value_of_time_usd_h();
+        let generalized_cost = GeneralizedCost {
+            money_usd: totals.cost_usd,
+            time_usd: round(totals.duration_h * vot, 0),
+            carbon_usd: round(
+                totals.co2_kg / 1000.0 * self.params.carbon_price_usd_per_t,
+                0,
+            ),
+            cargo_value_usd: round(self.cargo_value_usd(), 0),
+            value_of_time_usd_per_h: round(vot, 2),
+        };
         let main = main_modes(&legs);
         let summary = format!(
             "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",
@@ -438,6 +509,10 @@ impl Metric<'_> {
         Route {
             summary,
             totals,
+            generalized_cost_usd: generalized_cost.money_usd
+                + generalized_cost.time_usd
+                + generalized_cost.carbon_usd,
+            generalized_cost,
             countries,
             legs,
             events,

@@ -6,11 +6,13 @@
 mod cost;
 mod error;
 mod explain;
+mod hours;
 mod params;
 mod profile;
 
 pub use cost::{ArcCost, Metric};
 pub use error::MetricError;
-pub use explain::{main_modes, Access, Event, EventKind, Leg, Route, Totals};
+pub use explain::{main_modes, Access, Event, EventKind, GeneralizedCost, Leg, Route, Totals};
+pub use hours::{Crew, HoursOfService};
 pub use params::{ModeParams, Params};
 pub use profile::{Cargo, Objective, Profile, ProfileSpec};

@@ -1,6 +1,7 @@
 //! `data/params.toml`: per-mode speeds, tariffs and emission intensities, cargo payloads and
 //! the value of time. Each number there carries its source or an assumption mark.
 
+use crate::hours::{Crew, HoursOfService};
 use crate::MetricError;
 use caravan_network::Mode;
 use std::collections::HashMap;
@@ -24,10 +25,17 @@ pub struct Params {
     pub modes: HashMap<Mode, ModeParams>,
     /// Rail line-haul km/day by country code (regional block-train speeds).
     pub rail_speed_by_country: HashMap<String, f64>,
+    /// Road driving speed (km/h) by country code, and where no region applies.
+    pub road_speed_by_country: HashMap<String, f64>,
+    pub road_speed_km_per_h: f64,
+    pub hours_of_service: HoursOfService,
     pub container_payload_t: f64,
     /// Modes each cargo may use, by cargo name.
     pub cargo_modes: HashMap<String, Vec<Mode>>,
-    pub value_of_time_usd_per_feu_h: f64,
+    /// Default value of the goods in one FEU (USD) and the inventory carrying rate per year:
+    /// the value of an hour in transit is value × rate / 8,760.
+    pub goods_value_usd_per_feu: f64,
+    pub carrying_rate_per_year: f64,
     pub carbon_price_usd_per_t: f64,
     pub ferry_wait_h: f64,
     pub access_detour: f64,
@@ -92,26 +100,50 @@ impl Params {
                 },
             );
         }
-        let mut rail_speed_by_country = HashMap::new();
-        if let (Some(groups), Some(speeds)) = (
-            doc.get("mode")
-                .and_then(|m| m.get("rail"))
-                .and_then(|r| r.get("region_groups")),
-            doc.get("mode")
-                .and_then(|m| m.get("rail"))
-                .and_then(|r| r.get("speed_by_region")),
-        ) {
-            for (g, members) in groups.as_table().into_iter().flatten() {
-                let (Some(members), Some(speed)) =
-                    (members.as_array(), speeds.get(g).and_then(num))
-                else {
-                    continue;
-                };
-                for c in members.iter().filter_map(|c| c.as_str()) {
-                    rail_speed_by_country.insert(c.to_string(), speed);
+        let by_country = |mode: &str| {
+            let mut out = HashMap::new();
+            let table = |k: &str| {
+                doc.get("mode")
+                    .and_then(|m| m.get(mode))
+                    .and_then(|r| r.get(k))
+            };
+            if let (Some(groups), Some(speeds)) = (table("region_groups"), table("speed_by_region"))
+            {
+                for (g, members) in groups.as_table().into_iter().flatten() {
+                    let (Some(members), Some(speed)) =
+                        (members.as_array(), speeds.get(g).and_then(num))
+                    else {
+                        continue;
+                    };
+                    for c in members.iter().filter_map(|c| c.as_str()) {
+                        out.insert(c.to_string(), speed);
+                    }
                 }
             }
-        }
+            out
+        };
+        let rail_speed_by_country = by_country("rail");
+        let road_speed_by_country = by_country("road");
+        let hos = |k: &str| get(&format!("mode.road.hours_of_service.{k}"));
+        let single = Crew {
+            driving_h_per_day: hos("driving_h_per_day")?,
+            break_after_h: hos("break_after_h")?,
+            break_h: hos("break_h")?,
+            daily_rest_h: hos("daily_rest_h")?,
+            days_per_week: hos("days_per_week")? as u32,
+            weekly_rest_h: hos("weekly_rest_h")?,
+        };
+        let hours_of_service = HoursOfService {
+            single,
+            // Two drivers take their breaks while the other drives.
+            double: Crew {
+                driving_h_per_day: hos("two_drivers_driving_h_per_day")?,
+                break_after_h: 0.0,
+                break_h: 0.0,
+                daily_rest_h: hos("two_drivers_daily_rest_h")?,
+                ..single
+            },
+        };
         let mut cargo_modes = HashMap::new();
         for (name, c) in doc
             .get("cargo")
@@ -150,9 +182,13 @@ impl Params {
             closed_passages,
             modes,
             rail_speed_by_country,
+            road_speed_by_country,
+            road_speed_km_per_h: get("mode.road.speed_km_per_h")?,
+            hours_of_service,
             container_payload_t: get("cargo.container.payload_t")?,
             cargo_modes,
-            value_of_time_usd_per_feu_h: get("objective.balanced.value_of_time_usd_per_feu_h")?,
+            goods_value_usd_per_feu: get("objective.balanced.goods_value_usd_per_feu")?,
+            carrying_rate_per_year: get("objective.balanced.inventory_carrying_rate_per_year")?,
             carbon_price_usd_per_t: opt("objective.balanced.carbon_price_usd_per_t_co2e")
                 .unwrap_or(0.0),
             ferry_wait_h: opt("mode.ferry.wait_h").unwrap_or(24.0),

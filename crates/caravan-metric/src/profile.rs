@@ -72,6 +72,10 @@ pub struct ProfileSpec {
     pub only_countries: Vec<String>,
     pub avoid_passages: Vec<String>,
     pub scenarios: Vec<String>,
+    /// Truck crew: 1 (default) or 2 drivers taking turns.
+    pub drivers: Option<u8>,
+    /// Value of the goods shipped (USD); default params' goods value per FEU.
+    pub cargo_value_usd: Option<f64>,
 }
 
 /// A checked profile.
@@ -86,6 +90,10 @@ pub struct Profile {
     pub country_allowed: Vec<bool>,
     pub avoid_passages: Vec<u32>,
     pub scenarios: Vec<String>,
+    /// Truck crew (1 or 2): which hours-of-service rule road legs follow.
+    pub drivers: u8,
+    /// Value of the goods shipped (USD), when given; else the default per FEU, scaled.
+    pub cargo_value_usd: Option<f64>,
 }
 
 impl Profile {
@@ -104,6 +112,19 @@ impl Profile {
                     "a positive number of tonnes",
                 ));
             }
+        }
+        if let Some(v) = spec.cargo_value_usd {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(unknown(
+                    "cargo value",
+                    &v.to_string(),
+                    "a non-negative amount in USD",
+                ));
+            }
+        }
+        let drivers = spec.drivers.unwrap_or(1);
+        if !(1..=2).contains(&drivers) {
+            return Err(unknown("number of drivers", &drivers.to_string(), "1 or 2"));
         }
         let mut modes = 0u8;
         for m in &spec.modes {
@@ -171,6 +192,8 @@ impl Profile {
             country_allowed,
             avoid_passages,
             scenarios,
+            drivers,
+            cargo_value_usd: spec.cargo_value_usd,
         })
     }
 }

@@ -157,8 +157,9 @@ struct ProfileArgs {
     /// Tonnes carried (container payload, or bulk/liquid/gas quantity)
     #[arg(long)]
     tonnes: Option<f64>,
-    /// What to minimise: time, cost, co2 or balanced (USD + value of time + carbon price;
-    /// see data/params.toml [objective.balanced])
+    /// What to minimise: time, cost, co2 or balanced: the shipper's generalized cost =
+    /// freight USD + the goods' time in transit (cargo value × 20%/year carrying rate) +
+    /// CO2e at a carbon price (data/params.toml [objective.balanced])
     #[arg(long, default_value = "balanced")]
     optimize: String,
     /// Allowed modes, comma-separated: road,rail,sea,ferry,air,pipeline (default: all)
@@ -176,6 +177,15 @@ struct ProfileArgs {
     /// Scenario to apply (repeatable), e.g. cku (opens the China–Kyrgyzstan–Uzbekistan railway)
     #[arg(long = "scenario")]
     scenarios: Vec<String>,
+    /// Truck drivers per vehicle: 1, or 2 taking turns (multi-manning, common on TIR runs
+    /// across Central Asia): road time follows the drivers' hours rules of EU 561/2006 and
+    /// AETR for that crew (data/params.toml [mode.road.hours_of_service])
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    drivers: u8,
+    /// Value of the goods shipped, USD (default USD 40,000 per container): what an hour in
+    /// transit costs under `--optimize balanced`; high-value goods favour fast modes
+    #[arg(long, value_name = "USD")]
+    cargo_value: Option<f64>,
 }
 
 impl ProfileArgs {
@@ -195,6 +205,8 @@ impl ProfileArgs {
             only_countries: clean(&self.only_countries),
             avoid_passages: clean(&self.avoid_passages),
             scenarios: clean(&self.scenarios),
+            drivers: Some(self.drivers),
+            cargo_value_usd: self.cargo_value,
         }
     }
 }

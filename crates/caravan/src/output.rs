@@ -208,8 +208,13 @@ pub fn validation_table(r: &validate::Report) -> String {
             c.set.as_str(),
             clip(&c.name, 58),
             c.metric.as_str(),
-            c.caravan.map_or("-".into(), |v| figure(v, c.metric)),
-            figure(c.published, c.metric),
+            c.caravan_mode
+                .clone()
+                .or(c.caravan.map(|v| figure(v, c.metric)))
+                .unwrap_or("-".into()),
+            c.published_mode
+                .clone()
+                .unwrap_or_else(|| figure(c.published, c.metric)),
             c.error_pct.map_or("-".into(), |e| format!("{e:+.1}")),
             c.tolerance_pct,
             if c.within_band { "yes" } else { "NO" }
@@ -299,8 +304,13 @@ pub fn validation_markdown(r: &validate::Report) -> String {
             c.set.as_str(),
             c.name.replace('|', "\\|"),
             c.metric.as_str(),
-            c.caravan.map_or("–".into(), |v| figure(v, c.metric)),
-            figure(c.published, c.metric),
+            c.caravan_mode
+                .clone()
+                .or(c.caravan.map(|v| figure(v, c.metric)))
+                .unwrap_or("–".into()),
+            c.published_mode
+                .clone()
+                .unwrap_or_else(|| figure(c.published, c.metric)),
             c.error_pct.map_or("–".into(), |e| format!("{e:+.1}")),
             c.tolerance_pct,
             if c.within_band { "yes" } else { "**no**" }

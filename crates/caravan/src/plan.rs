@@ -452,7 +452,7 @@ pub(crate) fn endpoints(metric: &Metric, candidates: &[Candidate]) -> Vec<Endpoi
         .iter()
         .map(|c| Endpoint {
             node: c.node,
-            weight: metric.weight_of(&metric.access_cost(c.km)),
+            weight: metric.weight_of(&metric.access_routing_cost(c.km, Some(c.node))),
         })
         .collect()
 }

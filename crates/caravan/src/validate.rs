@@ -37,6 +37,18 @@ pub enum MetricKind {
     DurationDays,
     DistanceKm,
     CostUsd,
+    /// The best route's main mode (the one carrying most of its distance) against the
+    /// dominant mode of a published modal split: does the default objective choose as
+    /// shippers do?
+    MainMode,
+}
+
+/// A published figure: a number, or a mode name for `main_mode` cases.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Figure {
+    Number(f64),
+    Mode(String),
 }
 
 impl MetricKind {
@@ -45,6 +57,7 @@ impl MetricKind {
             MetricKind::DurationDays => "duration_days",
             MetricKind::DistanceKm => "distance_km",
             MetricKind::CostUsd => "cost_usd",
+            MetricKind::MainMode => "main_mode",
         }
     }
 }
@@ -70,7 +83,9 @@ pub struct Case {
     pub set: Set,
     pub origin: String,
     pub destination: String,
-    /// Always given in the file, so that e.g. a duration case cannot be won by air freight.
+    /// Given in the file for every figure case, so that e.g. a duration case cannot be won
+    /// by air freight; `main_mode` cases leave it out (all modes: the choice is the point).
+    #[serde(default)]
     pub modes: Vec<String>,
     /// time, cost, co2 or balanced (as `caravan route --optimize`).
     pub optimize: String,
@@ -88,13 +103,16 @@ pub struct Case {
     pub via_countries: Vec<String>,
     #[serde(default)]
     pub scenarios: Vec<String>,
+    /// Truck drivers (1 or 2, default 1).
+    #[serde(default)]
+    pub drivers: Option<u8>,
     pub metric: MetricKind,
     /// Event kinds whose dwell the published duration leaves out (e.g. `ferry_wait` for a
     /// crossing time quoted without the wait for a sailing); subtracted from caravan's
     /// duration so that both figures measure the same thing.
     #[serde(default)]
     pub exclude: Vec<String>,
-    pub published: f64,
+    pub published: Figure,
     /// Half-width of the acceptance band in percent of `published`; `why_band` justifies it.
     pub tolerance_pct: f64,
     pub why_band: String,
@@ -118,6 +136,8 @@ impl Case {
                 only_countries: self.only_countries.clone(),
                 avoid_passages: self.avoid_passages.clone(),
                 scenarios: self.scenarios.clone(),
+                drivers: self.drivers,
+                cargo_value_usd: None,
             },
             alternatives: if self.via_countries.is_empty() { 1 } else { 3 },
             geometry: false,
@@ -178,13 +198,26 @@ fn check_case(c: &Case, earlier: &[Case]) -> Result<(), String> {
     if earlier.iter().any(|e| e.name == c.name) {
         return Err("duplicate name".into());
     }
-    for (key, v) in [
-        ("published", c.published),
-        ("tolerance_pct", c.tolerance_pct),
-    ] {
-        if !(v.is_finite() && v > 0.0) {
-            return Err(format!("{key} must be a positive number, got {v}"));
+    match (&c.published, c.metric) {
+        (Figure::Mode(m), MetricKind::MainMode) => {
+            Mode::parse(m).ok_or(format!(
+                "published mode '{m}' unknown; valid: road, rail, sea, ferry, air, pipeline"
+            ))?;
+            if c.tolerance_pct != 0.0 {
+                return Err(
+                    "tolerance_pct must be 0 for main_mode (the mode matches or not)".into(),
+                );
+            }
         }
+        (Figure::Number(v), k) if k != MetricKind::MainMode => {
+            for (key, v) in [("published", *v), ("tolerance_pct", c.tolerance_pct)] {
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(format!("{key} must be a positive number, got {v}"));
+                }
+            }
+        }
+        (_, MetricKind::MainMode) => return Err("main_mode needs published = a mode name".into()),
+        _ => return Err("published must be a number for this metric".into()),
     }
     if c.source.trim().is_empty() || c.why_band.trim().is_empty() {
         return Err("source and why_band must say where the figure and its band come from".into());
@@ -200,7 +233,7 @@ fn check_case(c: &Case, earlier: &[Case]) -> Result<(), String> {
             kinds.join(", ")
         ));
     }
-    if c.modes.is_empty() {
+    if c.modes.is_empty() && c.metric != MetricKind::MainMode {
         return Err("modes is empty; name the allowed modes".into());
     }
     for m in &c.modes {
@@ -220,6 +253,12 @@ pub struct CaseResult {
     pub metric: MetricKind,
     pub caravan: Option<f64>,
     pub published: f64,
+    /// `main_mode` cases: the modes compared (caravan's best route, the published split's
+    /// dominant mode); their `published` is 0, `caravan` 1 on a match and 0 otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caravan_mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_mode: Option<String>,
     pub error_pct: Option<f64>,
     pub within_band: bool,
     pub tolerance_pct: f64,
@@ -258,24 +297,45 @@ pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
             MetricKind::DurationDays => round((t.duration_h - excluded_h) / 24.0, 2),
             MetricKind::DistanceKm => t.distance_km,
             MetricKind::CostUsd => t.cost_usd,
+            MetricKind::MainMode => 0.0,
         };
         let route = format!(
             "{} → {}: {}",
             plan.origin, plan.destination, best.route.summary
         );
-        Ok((value, route))
+        Ok((value, route, dominant_mode(&best.route.legs)))
     });
-    let (caravan, route, error) = match outcome {
-        Ok((v, r)) => (Some(v), Some(r), None),
-        Err(e) => (None, None, Some(e)),
+    let (caravan, route, mode, error) = match outcome {
+        Ok((v, r, m)) => (Some(v), Some(r), Some(m), None),
+        Err(e) => (None, None, None, Some(e)),
     };
-    let error_pct = caravan.map(|v| (v - case.published) / case.published * 100.0);
+    let (published, published_mode) = match &case.published {
+        Figure::Number(v) => (*v, None),
+        Figure::Mode(m) => (0.0, Some(m.to_ascii_lowercase())),
+    };
+    let (caravan, error_pct, caravan_mode) = match &published_mode {
+        Some(want) => {
+            let hit = mode.as_ref().map(|m| m == want);
+            (
+                hit.map(|h| h as u8 as f64),
+                hit.map(|h| if h { 0.0 } else { 100.0 }),
+                mode,
+            )
+        }
+        None => (
+            caravan,
+            caravan.map(|v| (v - published) / published * 100.0),
+            None,
+        ),
+    };
     CaseResult {
         name: case.name.clone(),
         set: case.set,
         metric: case.metric,
         caravan,
-        published: case.published,
+        published,
+        caravan_mode,
+        published_mode,
         error_pct: error_pct.map(|e| round(e, 1)),
         within_band: error_pct.is_some_and(|e| e.abs() <= case.tolerance_pct),
         tolerance_pct: case.tolerance_pct,
@@ -284,6 +344,21 @@ pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
         route,
         error,
     }
+}
+
+/// The mode carrying most of a route's distance (access legs aside).
+fn dominant_mode(legs: &[caravan_metric::Leg]) -> String {
+    let mut by: Vec<(String, f64)> = Vec::new();
+    for l in legs.iter().filter(|l| !l.access) {
+        let m = l.mode.as_str().to_string();
+        match by.iter_mut().find(|(k, _)| *k == m) {
+            Some(e) => e.1 += l.distance_km,
+            None => by.push((m, l.distance_km)),
+        }
+    }
+    by.into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or_else(|| "road".to_string(), |(m, _)| m)
 }
 
 fn round(x: f64, digits: i32) -> f64 {
@@ -406,6 +481,7 @@ pub fn report(results: Vec<CaseResult>, threshold: Threshold) -> Report {
             MetricKind::DurationDays,
             MetricKind::DistanceKm,
             MetricKind::CostUsd,
+            MetricKind::MainMode,
         ]
         .into_iter()
         .filter(|&k| of_set().any(|r| r.metric == k))

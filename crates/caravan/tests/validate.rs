@@ -79,6 +79,8 @@ fn the_gate_fails_below_the_threshold() {
         metric,
         caravan: err.map(|e| 100.0 + e),
         published: 100.0,
+        caravan_mode: None,
+        published_mode: None,
         error_pct: err,
         within_band: within,
         tolerance_pct: 30.0,
@@ -182,4 +184,38 @@ fn an_unroutable_case_is_reported_not_fatal() {
         bad.error
     );
     assert_eq!(r.summary["holdout"].all.routed, 1);
+}
+
+#[test]
+fn a_main_mode_case_compares_the_best_routes_dominant_mode() {
+    let p = scratch("main_mode.toml");
+    let case = r#"
+[[case]]
+name = "modal choice"
+set = "holdout"
+origin = "Warsaw"
+destination = "Berlin"
+optimize = "balanced"
+metric = "main_mode"
+published = "road"
+tolerance_pct = 0
+why_band = "test"
+source = "test"
+"#;
+    std::fs::write(&p, case).unwrap();
+    let cases = load_cases(&p).unwrap_or_else(|e| panic!("{e}"));
+    let r = validate::run_case(common::engine(), &cases[0]);
+    assert_eq!(r.published_mode.as_deref(), Some("road"));
+    assert!(r.caravan_mode.is_some(), "{r:?}");
+    assert_eq!(r.within_band, r.caravan_mode.as_deref() == Some("road"));
+    // A mode case needs a mode name, and a number case a number.
+    std::fs::write(
+        &p,
+        case.replace("published = \"road\"", "published = \"boat\""),
+    )
+    .unwrap();
+    let e = load_cases(&p).unwrap_err().to_string();
+    assert!(e.contains("boat"), "{e}");
+    std::fs::write(&p, case.replace("published = \"road\"", "published = 3.0")).unwrap();
+    assert!(load_cases(&p).is_err());
 }
