@@ -103,6 +103,24 @@ pub fn plan_table(plan: &Plan) -> String {
             "  total: {:.0} km, {:.1} h ({:.1} days), USD {:.0}, {:.0} kg CO2e",
             t.distance_km, t.duration_h, t.duration_days, t.cost_usd, t.co2_kg
         );
+        let rest: f64 = r.route.legs.iter().filter_map(|l| l.rest_h).sum();
+        if rest > 0.0 {
+            let _ = writeln!(
+                s,
+                "  drivers' breaks and rests on road legs: {rest:.1} h (in the hours above)"
+            );
+        }
+        let g = &r.route.generalized_cost;
+        let _ = writeln!(
+            s,
+            "  generalized cost: USD {:.0} = freight {:.0} + goods' time {:.0} (USD {:.0} of goods at USD {:.2}/h) + carbon {:.0}",
+            r.route.generalized_cost_usd,
+            g.money_usd,
+            g.time_usd,
+            g.cargo_value_usd,
+            g.value_of_time_usd_per_h,
+            g.carbon_usd
+        );
         if r.origin_snap_km > 0.0 || r.destination_snap_km > 0.0 {
             let _ = writeln!(
                 s,
