@@ -259,6 +259,14 @@ def assign_countries(lat, lon, polys, codes, offshore_km=25.0):
     return result
 
 
+def polygons_by_code(polys, codes) -> dict:
+    """Each country's polygons, by its code."""
+    by_code = defaultdict(list)
+    for poly, code in zip(polys, codes):
+        by_code[code].append(poly)
+    return by_code
+
+
 def km_to_polygons(lat, lon, shapes) -> np.ndarray:
     """Great-circle km from each point to the nearest of shapes (0 inside; inf if none)."""
     from shapely import get_coordinates, points, shortest_line
@@ -606,9 +614,7 @@ def smooth_phantom_borders(layer: Layer, polys, codes, geonames: Path):
     bounds: see PHANTOM_MAX_KM. Returns a report for the manifest."""
     lat, lon = np.array(layer.lat), np.array(layer.lon)
     country = layer.country
-    by_code = defaultdict(list)
-    for poly, code in zip(polys, codes):
-        by_code[code].append(poly)
+    by_code = polygons_by_code(polys, codes)
     towns = defaultdict(list)
     for v in json.load(open(find(geonames, "cities15000.json"))).values():
         towns[v["countrycode"]].append((float(v["latitude"]), float(v["longitude"])))
@@ -1164,9 +1170,7 @@ def port_countries(ports, polys, codes, iso: set[str]):
     lat = np.array([p[2] for p in ports])
     lon = np.array([p[3] for p in ports])
     where = assign_countries(lat, lon, polys, codes)
-    by_code = defaultdict(list)
-    for poly, code in zip(polys, codes):
-        by_code[code].append(poly)
+    by_code = polygons_by_code(polys, codes)
     out, disagree, offshore = [], [], []
     for (loc, name, y, x), c in zip(ports, where):
         prefix = loc[:2]
@@ -1197,9 +1201,7 @@ def build_sea(searoute: Path, out: Path, polys, codes, iso: set[str]):
         loc = p.get("port") or ""
         if len(loc) == 5:
             ports.append((loc, (p.get("name") or loc).replace(",", " "), float(y), float(x)))
-    by_code = defaultdict(list)
-    for poly, code in zip(polys, codes):
-        by_code[code].append(poly)
+    by_code = polygons_by_code(polys, codes)
     ports, moved = sea_access.minutes_as_decimals(
         ports, lambda c, y, x: float(km_to_polygons(y, x, by_code.get(c, []))[0]))
     coast = coast_km([p[2] for p in ports], [p[3] for p in ports], polys)

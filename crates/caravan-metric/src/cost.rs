@@ -77,27 +77,24 @@ struct Lookup {
 impl Lookup {
     fn new(net: &Network, params: &Params, profile: &Profile) -> Lookup {
         let rail = params.mode(Mode::Rail).speed_km_per_day;
+        // Hours per km by country id, from speeds by country code in km per `hours`
+        // (rail: km/day, 24 h; road: km/h, 1 h).
+        let per_country =
+            |speeds: &std::collections::HashMap<String, f64>, default: f64, hours: f64| {
+                (0..net.countries.len())
+                    .map(|c| {
+                        let code = net.country_code(c as caravan_network::CountryId);
+                        hours / speeds.get(code).copied().unwrap_or(default)
+                    })
+                    .collect()
+            };
         Lookup {
-            rail_h_per_km: (0..net.countries.len())
-                .map(|c| {
-                    let code = net.country_code(c as caravan_network::CountryId);
-                    24.0 / params
-                        .rail_speed_by_country
-                        .get(code)
-                        .copied()
-                        .unwrap_or(rail)
-                })
-                .collect(),
-            road_h_per_km: (0..net.countries.len())
-                .map(|c| {
-                    let code = net.country_code(c as caravan_network::CountryId);
-                    1.0 / params
-                        .road_speed_by_country
-                        .get(code)
-                        .copied()
-                        .unwrap_or(params.road_speed_km_per_h)
-                })
-                .collect(),
+            rail_h_per_km: per_country(&params.rail_speed_by_country, rail, 24.0),
+            road_h_per_km: per_country(
+                &params.road_speed_by_country,
+                params.road_speed_km_per_h,
+                1.0,
+            ),
             road_weight_factor: params
                 .hours_of_service
                 .crew(profile.drivers)
@@ -158,13 +155,6 @@ impl<'a> Metric<'a> {
         if a.mode == Mode::Road && !matches!(a.kind, ArcKind::Transfer(_)) {
             c.travel_h *= self.lookup.road_weight_factor;
         }
-        c
-    }
-
-    /// An access leg's cost as the routing weight sees it (see `routing_cost`).
-    pub fn access_routing_cost(&self, km: f64, node: Option<u32>) -> ArcCost {
-        let mut c = self.access_cost(km, node.unwrap_or(0));
-        c.travel_h *= self.lookup.road_weight_factor;
         c
     }
 

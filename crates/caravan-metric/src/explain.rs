@@ -166,24 +166,34 @@ pub struct Access {
     pub km: f64,
 }
 
+/// A road arc of `km` from network node `node` standing for an access leg: its country
+/// sets the driving speed.
+fn access_arc(km: f64, node: u32) -> caravan_network::Arc {
+    caravan_network::Arc {
+        from: node,
+        to: 0,
+        mode: Mode::Road,
+        kind: ArcKind::Line,
+        km: km as f32,
+        geometry: NONE,
+        reversed: false,
+        link: NONE,
+        passage: NONE,
+        border: NONE,
+        gauge_change: NONE,
+    }
+}
+
 impl Metric<'_> {
     /// Cost of a road drayage of `km` (access legs) to or from network node `node`, whose
     /// country sets the driving speed; breaks and rests are not in it (`road_rest_h`).
     pub fn access_cost(&self, km: f64, node: u32) -> ArcCost {
-        let arc = caravan_network::Arc {
-            from: node,
-            to: 0,
-            mode: Mode::Road,
-            kind: ArcKind::Line,
-            km: km as f32,
-            geometry: NONE,
-            reversed: false,
-            link: NONE,
-            passage: NONE,
-            border: NONE,
-            gauge_change: NONE,
-        };
-        self.arc_cost(&arc)
+        self.arc_cost(&access_arc(km, node))
+    }
+
+    /// An access leg's cost as the routing weight sees it (see `routing_cost`).
+    pub fn access_routing_cost(&self, km: f64, node: Option<u32>) -> ArcCost {
+        self.routing_cost(&access_arc(km, node.unwrap_or(0)))
     }
 
     /// Breaks and rests of the road legs of a path: consecutive road arcs are one leg (a

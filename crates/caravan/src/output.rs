@@ -182,6 +182,19 @@ pub fn report_table(r: &NetworkReport) -> String {
 }
 
 /// A validation figure in the unit of its metric (days with decimals, km and USD whole).
+/// A case's figures as printed: the modes of a `main_mode` case, else the number.
+fn shown_caravan(c: &validate::CaseResult) -> Option<String> {
+    c.caravan_mode
+        .clone()
+        .or(c.caravan.map(|v| figure(v, c.metric)))
+}
+
+fn shown_published(c: &validate::CaseResult) -> String {
+    c.published_mode
+        .clone()
+        .unwrap_or_else(|| figure(c.published, c.metric))
+}
+
 fn figure(v: f64, k: MetricKind) -> String {
     match k {
         MetricKind::DurationDays => format!("{v:.2}"),
@@ -226,13 +239,8 @@ pub fn validation_table(r: &validate::Report) -> String {
             c.set.as_str(),
             clip(&c.name, 58),
             c.metric.as_str(),
-            c.caravan_mode
-                .clone()
-                .or(c.caravan.map(|v| figure(v, c.metric)))
-                .unwrap_or("-".into()),
-            c.published_mode
-                .clone()
-                .unwrap_or_else(|| figure(c.published, c.metric)),
+            shown_caravan(c).unwrap_or("-".into()),
+            shown_published(c),
             c.error_pct.map_or("-".into(), |e| format!("{e:+.1}")),
             c.tolerance_pct,
             if c.within_band { "yes" } else { "NO" }
@@ -322,13 +330,8 @@ pub fn validation_markdown(r: &validate::Report) -> String {
             c.set.as_str(),
             c.name.replace('|', "\\|"),
             c.metric.as_str(),
-            c.caravan_mode
-                .clone()
-                .or(c.caravan.map(|v| figure(v, c.metric)))
-                .unwrap_or("–".into()),
-            c.published_mode
-                .clone()
-                .unwrap_or_else(|| figure(c.published, c.metric)),
+            shown_caravan(c).unwrap_or("–".into()),
+            shown_published(c),
             c.error_pct.map_or("–".into(), |e| format!("{e:+.1}")),
             c.tolerance_pct,
             if c.within_band { "yes" } else { "**no**" }
