@@ -48,6 +48,12 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
             b.net.countries[nb.country as usize].clone(),
         );
         let mode = a.mode;
+        // A whole border closed to freight closes its named crossings too.
+        let closed_border = overlay
+            .borders
+            .closed
+            .iter()
+            .any(|c| c.closes(&ca, &cb, mode.as_str()));
         let (lat, lon) = (
             (na.lat + nb.lat) as f64 / 2.0,
             (na.lon + nb.lon) as f64 / 2.0,
@@ -71,6 +77,7 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
                     hours: c.hours.get() as f32,
                     usd_per_feu: num(c.usd_per_feu, 0.0) as f32,
                     named: true,
+                    closed: c.closed || closed_border,
                 });
                 (b.net.crossings.len() - 1) as u32
             })
@@ -90,6 +97,7 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
             let mut pair = [ca.clone(), cb.clone()];
             pair.sort();
             let key = (mode, format!("{}-{}", pair[0], pair[1]));
+            let closed = closed_border;
             if let Some(&id) = default_ids.get(&key) {
                 id
             } else {
@@ -99,6 +107,7 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
                     hours: d.hours.get() as f32,
                     usd_per_feu: num(d.usd_per_feu, 0.0) as f32,
                     named: false,
+                    closed,
                 });
                 let id = (b.net.crossings.len() - 1) as u32;
                 default_ids.insert(key, id);

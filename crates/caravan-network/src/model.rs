@@ -139,6 +139,8 @@ pub struct Crossing {
     pub hours: f32,
     pub usd_per_feu: f32,
     pub named: bool,
+    /// Closed to freight (overlay/borders.toml `closed = true`).
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

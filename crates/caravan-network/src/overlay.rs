@@ -97,6 +97,10 @@ pub struct NamedCrossing {
     pub countries: Vec<String>,
     pub hours: Num,
     pub usd_per_feu: Option<Num>,
+    /// Closed to freight (the entry's note says since when and why): no profile routes
+    /// through it.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,6 +108,26 @@ pub struct BordersFile {
     pub default: BTreeMap<String, BorderDefault>,
     #[serde(default)]
     pub crossing: Vec<NamedCrossing>,
+    /// Land borders closed to freight along their whole length, by mode.
+    #[serde(default)]
+    pub closed: Vec<ClosedBorder>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClosedBorder {
+    pub countries: [String; 2],
+    /// Modes closed (road, rail, ferry); all when empty.
+    #[serde(default)]
+    pub modes: Vec<String>,
+    pub source: String,
+}
+
+impl ClosedBorder {
+    pub fn closes(&self, a: &str, b: &str, mode: &str) -> bool {
+        let [x, y] = &self.countries;
+        ((x == a && y == b) || (x == b && y == a))
+            && (self.modes.is_empty() || self.modes.iter().any(|m| m == mode))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
