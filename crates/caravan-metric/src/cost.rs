@@ -22,14 +22,23 @@ pub struct ArcCost {
     /// Terminal handling on a transfer arc.
     pub handling_h: f64,
     pub handling_usd: f64,
+    /// A rail terminal's train assembly, customs and per-box charge where a container joins
+    /// or leaves the train (`[mode.rail.terminal_by_region]`).
+    pub terminal_h: f64,
+    pub terminal_usd: f64,
 }
 
 impl ArcCost {
     pub fn hours(&self) -> f64 {
-        self.travel_h + self.wait_h + self.border_h + self.gauge_h + self.handling_h
+        self.travel_h
+            + self.wait_h
+            + self.border_h
+            + self.gauge_h
+            + self.handling_h
+            + self.terminal_h
     }
     pub fn usd(&self) -> f64 {
-        self.travel_usd + self.border_usd + self.gauge_usd + self.handling_usd
+        self.travel_usd + self.border_usd + self.gauge_usd + self.handling_usd + self.terminal_usd
     }
 }
 
@@ -57,6 +66,11 @@ struct Lookup {
     rail_h_per_km: Vec<f64>,
     /// Road driving hours per km by the departure node's country (1 / km/h).
     road_h_per_km: Vec<f64>,
+    /// Container rates (USD per FEU-km) by the departure node's country.
+    rail_usd_per_km: Vec<f64>,
+    road_usd_per_km: Vec<f64>,
+    /// Rail terminal (h, USD per FEU) by country.
+    rail_terminal: Vec<(f64, f64)>,
     /// Hours on the road per driving hour that routing weights use (hours.rs).
     road_weight_factor: f64,
     /// Hours per km by `Mode as usize`, and for gas by pipeline.
@@ -88,7 +102,24 @@ impl Lookup {
                     })
                     .collect()
             };
+        let codes =
+            || (0..net.countries.len()).map(|c| net.country_code(c as caravan_network::CountryId));
         Lookup {
+            rail_usd_per_km: codes()
+                .map(|c| params.usd_per_feu_km(Mode::Rail, c))
+                .collect(),
+            road_usd_per_km: codes()
+                .map(|c| params.usd_per_feu_km(Mode::Road, c))
+                .collect(),
+            rail_terminal: codes()
+                .map(|c| {
+                    params
+                        .rail_terminal_by_country
+                        .get(c)
+                        .copied()
+                        .unwrap_or_default()
+                })
+                .collect(),
             rail_h_per_km: per_country(&params.rail_speed_by_country, rail, 24.0),
             road_h_per_km: per_country(
                 &params.road_speed_by_country,
@@ -158,6 +189,22 @@ impl<'a> Metric<'a> {
         c
     }
 
+    /// The rail terminal at rail node `node` (train assembly, customs, the per-box charge
+    /// of its region), where a container joins or leaves the train: on a transfer arc, and
+    /// at a route that starts or ends on the rail network. Zero for other layers' nodes.
+    pub fn rail_terminal(&self, node: u32) -> ArcCost {
+        let n = &self.net.nodes[node as usize];
+        if n.mode != Mode::Rail {
+            return ArcCost::default();
+        }
+        let (h, usd) = self.lookup.rail_terminal[n.country as usize];
+        ArcCost {
+            terminal_h: h,
+            terminal_usd: usd * self.units(),
+            ..ArcCost::default()
+        }
+    }
+
     /// Breaks and rests (h) of a road leg with `driving_h` of driving, by the profile's
     /// crew (data/params.toml `[mode.road.hours_of_service]`).
     pub fn road_rest_h(&self, driving_h: f64) -> f64 {
@@ -191,6 +238,14 @@ impl<'a> Metric<'a> {
     }
 
     pub fn weight_of(&self, c: &ArcCost) -> u32 {
+        self.objective_of(c)
+            .round()
+            .clamp(0.0, (caravan_route::CLOSED - 1) as f64) as u32
+    }
+
+    /// A cost in the objective's weight units, unrounded and unclamped (a lane's rate can
+    /// lower a path's money below the arcs' sum).
+    pub fn objective_of(&self, c: &ArcCost) -> f64 {
         let w = match self.profile.objective {
             Objective::Time => c.hours() * SECONDS,
             Objective::Cost => c.usd() * CENTS,
@@ -202,9 +257,7 @@ impl<'a> Metric<'a> {
                     * CENTS
             }
         };
-        (w / self.weight_scale())
-            .round()
-            .clamp(0.0, (caravan_route::CLOSED - 1) as f64) as u32
+        w / self.weight_scale()
     }
 
     /// Weights are per container-equivalent: the hierarchy needs path weights below 2^31,
@@ -218,7 +271,7 @@ impl<'a> Metric<'a> {
     }
 
     /// Container-equivalents for per-FEU charges (handling, borders, value of time).
-    fn units(&self) -> f64 {
+    pub(crate) fn units(&self) -> f64 {
         match self.profile.cargo {
             Cargo::Container => 1.0,
             // Bulk is priced per tonne; per-FEU charges scale with ~payload-sized lots.
@@ -237,6 +290,9 @@ impl<'a> Metric<'a> {
             return false;
         }
         if !p.country_allowed[na.country as usize] || !p.country_allowed[nb.country as usize] {
+            return false;
+        }
+        if a.border != NONE && self.net.crossings[a.border as usize].closed {
             return false;
         }
         if a.passage != NONE
@@ -279,6 +335,14 @@ impl<'a> Metric<'a> {
                 let term = &self.net.terminals[id as usize];
                 c.handling_h = term.hours as f64;
                 c.handling_usd = term.usd_per_feu as f64 * units + term.usd_per_tonne as f64 * t;
+                let rail = [a.from, a.to]
+                    .into_iter()
+                    .find(|&n| self.net.nodes[n as usize].mode == Mode::Rail);
+                if let Some(n) = rail {
+                    let r = self.rail_terminal(n);
+                    c.terminal_h = r.terminal_h;
+                    c.terminal_usd = r.terminal_usd;
+                }
                 return c;
             }
             ArcKind::Ferry(id) => {
@@ -307,7 +371,14 @@ impl<'a> Metric<'a> {
             c.travel_h = km * h_per_km;
         }
         c.travel_usd = match self.profile.cargo {
-            Cargo::Container => km * mp.usd_per_feu_km,
+            Cargo::Container => {
+                let country = self.net.nodes[a.from as usize].country as usize;
+                km * match a.mode {
+                    Mode::Rail => self.lookup.rail_usd_per_km[country],
+                    Mode::Road => self.lookup.road_usd_per_km[country],
+                    _ => mp.usd_per_feu_km,
+                }
+            }
             Cargo::Gas if gas => km * t * mp.usd_per_tkm_gas,
             _ => km * t * mp.usd_per_tkm,
         };

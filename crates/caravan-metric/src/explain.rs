@@ -12,6 +12,8 @@ pub enum EventKind {
     GaugeChange,
     Transshipment,
     FerryWait,
+    /// Train assembly and customs where a container joins or leaves the train.
+    RailTerminal,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,6 +227,7 @@ impl Metric<'_> {
         for &a in arcs {
             sums.add(&self.arc_cost(&self.net.arcs[a as usize]));
         }
+        sums.add(&self.path_charges(arcs).total());
         sums.duration_h += self.path_rest_h(arcs);
         self.totals_from(sums, arcs, origin_km, destination_km)
     }
@@ -366,7 +369,42 @@ impl Metric<'_> {
         let mut open_leg: Option<Leg> = None;
         let mut last_node = 0u32;
         let mut sums = Totals::default();
-        for &ai in arcs {
+        let charges = self.path_charges(arcs);
+        let extra = charges.total();
+        sums.add(&extra);
+        objective += self.objective_of(&extra);
+        let rail_terminal = |events: &mut Vec<Event>, c: &ArcCost, place: String, n: u32| {
+            if c.terminal_h > 0.0 || c.terminal_usd > 0.0 {
+                let node = &net.nodes[n as usize];
+                events.push(Event {
+                    kind: EventKind::RailTerminal,
+                    place,
+                    duration_h: c.terminal_h,
+                    cost_usd: c.terminal_usd,
+                    lat: node.lat as f64,
+                    lon: node.lon as f64,
+                    detail: "train assembly and customs".into(),
+                });
+            }
+        };
+        let hub = |events: &mut Vec<Event>, n: u32| {
+            let node = &net.nodes[n as usize];
+            events.push(Event {
+                kind: EventKind::Transshipment,
+                place: format!("hub for {}", node_name(net, n)),
+                duration_h: charges.hub.handling_h,
+                cost_usd: charges.hub.handling_usd,
+                lat: node.lat as f64,
+                lon: node.lon as f64,
+                detail: "sea→sea (feeder port, deep-sea leg)".into(),
+            });
+        };
+        if let Some(&first) = arcs.first() {
+            let n = net.arcs[first as usize].from;
+            rail_terminal(&mut events, &charges.start, node_name(net, n), n);
+        }
+        let mut sea_legs = charges.sea.iter().peekable();
+        for (idx, &ai) in arcs.iter().enumerate() {
             let a = &net.arcs[ai as usize];
             let cost = self.arc_cost(a);
             sums.add(&cost);
@@ -387,9 +425,15 @@ impl Metric<'_> {
                     lon: term.lon as f64,
                     detail: format!("{}→{}", na.mode, nb.mode),
                 });
+                let rail = if na.mode == Mode::Rail { a.from } else { a.to };
+                rail_terminal(&mut events, &cost, term.name.clone(), rail);
                 continue;
             }
             let (mlat, mlon) = (na.lat as f64, na.lon as f64);
+            let sea_leg = sea_legs.next_if(|s| s.last == idx);
+            if charges.sea.iter().any(|s| s.first == idx && s.hub_at_start) {
+                hub(&mut events, a.from);
+            }
             if let ArcKind::Ferry(f) = a.kind {
                 events.push(Event {
                     kind: EventKind::FerryWait,
@@ -448,7 +492,7 @@ impl Metric<'_> {
             // Leg time is movement (and ferry waits); border/gauge dwell are events.
             leg.distance_km += a.km as f64;
             leg.duration_h += cost.travel_h + cost.wait_h;
-            leg.cost_usd += cost.travel_usd;
+            leg.cost_usd += cost.travel_usd + sea_leg.map_or(0.0, |s| s.usd_delta);
             leg.co2_kg += cost.co2_kg;
             push_country(&mut leg.countries, &mut leg_last, na.country);
             push_country(&mut leg.countries, &mut leg_last, nb.country);
@@ -458,9 +502,16 @@ impl Metric<'_> {
                 leg.geometry.extend(geometry);
             }
             last_node = a.to;
+            if sea_leg.is_some_and(|s| s.hub_at_end) {
+                hub(&mut events, a.to);
+            }
         }
         if let Some(l) = close_leg(net, open_leg.take(), last_node) {
             legs.push(l);
+        }
+        if let Some(&last) = arcs.last() {
+            let n = net.arcs[last as usize].to;
+            rail_terminal(&mut events, &charges.end, node_name(net, n), n);
         }
         if let Some(&last) = arcs.last() {
             let to = net.nodes[net.arcs[last as usize].to as usize].country;

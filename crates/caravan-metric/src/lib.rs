@@ -3,16 +3,20 @@
 //! of every arc in hours, USD and kg CO2e, the weights the route algorithms see, and the
 //! explanation of a path as legs and events.
 
+mod charges;
 mod cost;
 mod error;
 mod explain;
 mod hours;
 mod params;
 mod profile;
+mod trade;
 
+pub use charges::{PathCharges, SeaLegCharge};
 pub use cost::{ArcCost, Metric};
 pub use error::MetricError;
 pub use explain::{main_modes, Access, Event, EventKind, GeneralizedCost, Leg, Route, Totals};
 pub use hours::{Crew, HoursOfService};
 pub use params::{ModeParams, Params};
 pub use profile::{Cargo, Objective, Profile, ProfileSpec};
+pub use trade::{Region, SeaLeg, SeaTrade};

@@ -2,6 +2,7 @@
 //! the value of time. Each number there carries its source or an assumption mark.
 
 use crate::hours::{Crew, HoursOfService};
+use crate::trade::SeaTrade;
 use crate::MetricError;
 use caravan_network::Mode;
 use std::collections::HashMap;
@@ -27,6 +28,16 @@ pub struct Params {
     pub rail_speed_by_country: HashMap<String, f64>,
     /// Road driving speed (km/h) by country code, and where no region applies.
     pub road_speed_by_country: HashMap<String, f64>,
+    /// Container rates (USD per FEU-km) by country code, where a regional tariff applies
+    /// (`[mode.rail.tariff_by_region]`, `[mode.road.tariff_by_region]`); elsewhere the
+    /// mode's `usd_per_feu_km`.
+    pub rail_usd_by_country: HashMap<String, f64>,
+    pub road_usd_by_country: HashMap<String, f64>,
+    /// Rail terminal time and charge (h, USD per FEU) by country code
+    /// (`[mode.rail.terminal_by_region]`).
+    pub rail_terminal_by_country: HashMap<String, (f64, f64)>,
+    /// Sea rates by trade lane and the hub transshipment of feeder ports.
+    pub sea_trade: SeaTrade,
     pub road_speed_km_per_h: f64,
     pub hours_of_service: HoursOfService,
     pub container_payload_t: f64,
@@ -47,7 +58,7 @@ pub struct Params {
     pub closed_passages: Vec<String>,
 }
 
-fn num(v: &Value) -> Option<f64> {
+pub(crate) fn num(v: &Value) -> Option<f64> {
     match v {
         Value::Float(f) => Some(*f),
         Value::Integer(i) => Some(*i as f64),
@@ -100,30 +111,62 @@ impl Params {
                 },
             );
         }
-        let by_country = |mode: &str| {
+        // A region table of `mode` (`values`, e.g. "speed_by_region") spread over the
+        // countries of its group lists (`groups`): value by country code.
+        let by_country = |mode: &str,
+                          groups: &str,
+                          values: &str,
+                          value: &dyn Fn(&Value) -> Option<(f64, f64)>| {
             let mut out = HashMap::new();
             let table = |k: &str| {
                 doc.get("mode")
                     .and_then(|m| m.get(mode))
                     .and_then(|r| r.get(k))
             };
-            if let (Some(groups), Some(speeds)) = (table("region_groups"), table("speed_by_region"))
-            {
+            if let (Some(groups), Some(values)) = (table(groups), table(values)) {
                 for (g, members) in groups.as_table().into_iter().flatten() {
-                    let (Some(members), Some(speed)) =
-                        (members.as_array(), speeds.get(g).and_then(num))
+                    let (Some(members), Some(v)) =
+                        (members.as_array(), values.get(g).and_then(value))
                     else {
                         continue;
                     };
                     for c in members.iter().filter_map(|c| c.as_str()) {
-                        out.insert(c.to_string(), speed);
+                        out.insert(c.to_string(), v);
                     }
                 }
             }
             out
         };
-        let rail_speed_by_country = by_country("rail");
-        let road_speed_by_country = by_country("road");
+        let first = |v: &Value| num(v).map(|x| (x, 0.0));
+        let only = |m: HashMap<String, (f64, f64)>| -> HashMap<String, f64> {
+            m.into_iter().map(|(k, (v, _))| (k, v)).collect()
+        };
+        let rail_speed_by_country = only(by_country(
+            "rail",
+            "region_groups",
+            "speed_by_region",
+            &first,
+        ));
+        let road_speed_by_country = only(by_country(
+            "road",
+            "region_groups",
+            "speed_by_region",
+            &first,
+        ));
+        let rail_usd_by_country = only(by_country("rail", "regions", "tariff_by_region", &first));
+        let road_usd_by_country = only(by_country(
+            "road",
+            "tariff_groups",
+            "tariff_by_region",
+            &first,
+        ));
+        let terminal = |v: &Value| {
+            let h = v.get("hours").and_then(num)?;
+            Some((h, v.get("usd_per_feu").and_then(num).unwrap_or(0.0)))
+        };
+        let rail_terminal_by_country =
+            by_country("rail", "regions", "terminal_by_region", &terminal);
+        let sea_trade = SeaTrade::load(&doc).map_err(err)?;
         let hos = |k: &str| get(&format!("mode.road.hours_of_service.{k}"));
         let single = Crew {
             driving_h_per_day: hos("driving_h_per_day")?,
@@ -183,6 +226,10 @@ impl Params {
             modes,
             rail_speed_by_country,
             road_speed_by_country,
+            rail_usd_by_country,
+            road_usd_by_country,
+            rail_terminal_by_country,
+            sea_trade,
             road_speed_km_per_h: get("mode.road.speed_km_per_h")?,
             hours_of_service,
             container_payload_t: get("cargo.container.payload_t")?,
@@ -199,5 +246,16 @@ impl Params {
 
     pub fn mode(&self, m: Mode) -> &ModeParams {
         &self.modes[&m]
+    }
+
+    /// The container rate (USD per FEU-km) of `mode` in country `code`: the regional
+    /// tariff where one applies, else the mode's world default.
+    pub fn usd_per_feu_km(&self, mode: Mode, code: &str) -> f64 {
+        let regional = match mode {
+            Mode::Rail => self.rail_usd_by_country.get(code),
+            Mode::Road => self.road_usd_by_country.get(code),
+            _ => None,
+        };
+        regional.copied().unwrap_or(self.mode(mode).usd_per_feu_km)
     }
 }

@@ -452,7 +452,12 @@ pub(crate) fn endpoints(metric: &Metric, candidates: &[Candidate]) -> Vec<Endpoi
         .iter()
         .map(|c| Endpoint {
             node: c.node,
-            weight: metric.weight_of(&metric.access_routing_cost(c.km, Some(c.node))),
+            // A place snapped onto the rail network starts or ends at a rail terminal.
+            weight: metric.weight_of(
+                &metric
+                    .access_routing_cost(c.km, Some(c.node))
+                    .plus(&metric.rail_terminal(c.node)),
+            ),
         })
         .collect()
 }

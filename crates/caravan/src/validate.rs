@@ -63,11 +63,12 @@ impl MetricKind {
 }
 
 /// Route event kinds, as `caravan route --format json` names them, that `exclude` accepts.
-const EVENT_KINDS: [EventKind; 4] = [
+const EVENT_KINDS: [EventKind; 5] = [
     EventKind::Border,
     EventKind::GaugeChange,
     EventKind::Transshipment,
     EventKind::FerryWait,
+    EventKind::RailTerminal,
 ];
 
 fn event_name(k: EventKind) -> String {
@@ -419,8 +420,9 @@ pub struct SetSummary {
 pub struct Threshold {
     pub set: Set,
     pub within_band_share_min: f64,
-    /// Maximum median |error| per metric kind; kinds not listed (cost) are not gated,
-    /// because published rates swing with the market far more than distances or times.
+    /// Maximum median |error| per metric kind; kinds not listed (main_mode) are not gated.
+    /// Costs get the widest limit: published rates swing with the market far more than
+    /// distances or times.
     pub median_abs_error_pct_max: BTreeMap<&'static str, f64>,
 }
 
@@ -429,9 +431,13 @@ impl Default for Threshold {
         Threshold {
             set: Set::Holdout,
             within_band_share_min: 0.70,
+            // Issue #12's medians (durations 20%, distances 8%, costs 30%); its 80% within
+            // band is not met yet (74% on 98 holdout cases, 2026-12), so the share stays at
+            // #4's 70%.
             median_abs_error_pct_max: BTreeMap::from([
-                (MetricKind::DurationDays.as_str(), 25.0),
-                (MetricKind::DistanceKm.as_str(), 10.0),
+                (MetricKind::DurationDays.as_str(), 20.0),
+                (MetricKind::DistanceKm.as_str(), 8.0),
+                (MetricKind::CostUsd.as_str(), 30.0),
             ]),
         }
     }

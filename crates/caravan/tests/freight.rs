@@ -1,4 +1,5 @@
-//! The freight model on real lanes: drivers' hours on road legs, the shipper's generalized
+//! The freight model on real lanes: drivers' hours on road legs, tariffs by region and lane,
+//! rail terminals and hub transshipment, the shipper's generalized
 //! cost under `balanced`, and totals that add up.
 
 mod common;
@@ -112,4 +113,85 @@ fn cargo_value_decides_sea_or_rail_from_shanghai_to_hamburg() {
             .unwrap()
             > 10.0
     );
+}
+
+fn by(modes: &[&str], objective: &str) -> impl FnOnce(&mut caravan_metric::ProfileSpec) {
+    let modes: Vec<String> = modes.iter().map(|m| m.to_string()).collect();
+    let objective = objective.to_string();
+    move |s| {
+        s.modes = modes;
+        s.objective = Some(objective);
+    }
+}
+
+#[test]
+fn sea_rates_follow_the_trade_lane_and_its_direction() {
+    let out = plan("CNSHA", "NLRTM", by(&["sea"], "cost"));
+    let back = plan("NLRTM", "CNSHA", by(&["sea"], "cost"));
+    let (o, b) = (
+        out.routes[0].route.totals.cost_usd,
+        back.routes[0].route.totals.cost_usd,
+    );
+    // Drewry WCI, 14 Dec 2023: USD 1,442 westbound, 452 eastbound per FEU.
+    assert!(o > 2.5 * b, "headhaul {o} vs backhaul {b}");
+    assert!((937.0..=1947.0).contains(&o), "Shanghai→Rotterdam USD {o}");
+    // The sea leg carries the lane's rate, so legs and events still add up to the total.
+    let r = &out.routes[0].route;
+    let parts: f64 = r.legs.iter().map(|l| l.cost_usd).sum::<f64>()
+        + r.events.iter().map(|e| e.cost_usd).sum::<f64>();
+    assert!(
+        (parts - r.totals.cost_usd).abs() <= 2.0,
+        "{parts} vs {}",
+        r.totals.cost_usd
+    );
+}
+
+#[test]
+fn a_feeder_port_changes_ship_at_a_hub_on_a_deep_sea_leg_only() {
+    use caravan_metric::EventKind;
+    let hubs = |r: &caravan_metric::Route| {
+        r.events
+            .iter()
+            .filter(|e| e.kind == EventKind::Transshipment && e.detail.contains("feeder"))
+            .count()
+    };
+    let far = plan("RUNVS", "CNSHA", by(&["sea"], "time"));
+    assert_eq!(hubs(&far.routes[0].route), 1, "Novorossiysk→Shanghai");
+    let near = plan("RUNVS", "TRIST", by(&["sea"], "time"));
+    assert_eq!(hubs(&near.routes[0].route), 0, "Novorossiysk→Istanbul");
+}
+
+#[test]
+fn a_train_from_china_starts_at_its_origin_terminal() {
+    use caravan_metric::EventKind;
+    let p = plan("Chengdu", "Almaty", by(&["rail"], "time"));
+    let r = &p.routes[0].route;
+    let first = r.events.first().expect("events");
+    assert_eq!(first.kind, EventKind::RailTerminal, "{:?}", r.events);
+    assert_eq!(first.duration_h, 48.0);
+    // No rail terminal time is published for Kazakhstan: none at the Almaty end.
+    assert_eq!(
+        r.events
+            .iter()
+            .filter(|e| e.kind == EventKind::RailTerminal)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn the_middle_corridor_section_rate_is_within_the_world_bank_range_band() {
+    let p = plan("Zharkent", "Poti", |s| {
+        by(&["rail", "ferry"], "cost")(s);
+        s.avoid_countries = ["RU", "IR", "UZ", "TM"].map(String::from).to_vec();
+    });
+    let r = &p.routes[0].route;
+    // World Bank via EY (2024): USD 2,500–3,250 per FEU, midpoint 2,875 ± 40%.
+    assert!(
+        (1725.0..=4025.0).contains(&r.totals.cost_usd),
+        "Altynkol→Poti USD {} via {:?}",
+        r.totals.cost_usd,
+        r.countries
+    );
+    assert!(r.countries.contains(&"AZ".to_string()));
 }

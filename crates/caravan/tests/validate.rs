@@ -36,7 +36,7 @@ source = "test"
 #[test]
 fn holdout_meets_the_stated_threshold() {
     let cases = load_cases(&cases_file()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(cases.len() >= 25, "only {} cases", cases.len());
+    assert!(cases.len() >= 120, "only {} cases", cases.len());
     for set in [Set::Calibration, Set::Holdout] {
         assert!(cases.iter().filter(|c| c.set == set).count() >= 10);
     }
