@@ -16,6 +16,20 @@ pub enum EventKind {
     RailTerminal,
 }
 
+impl EventKind {
+    /// The name `--format json` gives the kind (serde's snake_case), for tables and for
+    /// validation's `exclude`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Border => "border",
+            EventKind::GaugeChange => "gauge_change",
+            EventKind::Transshipment => "transshipment",
+            EventKind::FerryWait => "ferry_wait",
+            EventKind::RailTerminal => "rail_terminal",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub kind: EventKind,

@@ -90,7 +90,7 @@ pub fn plan_table(plan: &Plan) -> String {
                 let _ = writeln!(
                     s,
                     "    {:<14} {:<40} {:<14} {:>6.1} h {:>7.0} USD",
-                    format!("{:?}", e.kind).to_lowercase(),
+                    e.kind.as_str(),
                     clip(&e.place, 40),
                     e.detail,
                     e.duration_h,

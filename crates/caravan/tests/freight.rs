@@ -195,3 +195,11 @@ fn the_middle_corridor_section_rate_is_within_the_world_bank_range_band() {
     );
     assert!(r.countries.contains(&"AZ".to_string()));
 }
+
+#[test]
+fn event_kind_names_are_the_json_names() {
+    use caravan_metric::EventKind::*;
+    for k in [Border, GaugeChange, Transshipment, FerryWait, RailTerminal] {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+    }
+}

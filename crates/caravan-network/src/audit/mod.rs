@@ -11,6 +11,7 @@
 mod borders;
 mod chords;
 mod coverage;
+mod domestic;
 mod gaps;
 mod layer;
 mod pairs;
@@ -102,13 +103,14 @@ impl AuditReport {
 }
 
 /// The checks, in report order.
-pub const CHECKS: [&str; 6] = [
+pub const CHECKS: [&str; 7] = [
     "gaps",
     "phantom_borders",
     "sea_connectivity",
     "ports",
     "coverage",
     "straight_chords",
+    "domestic_rail",
 ];
 
 /// Runs every check on `net`; `dir` is the data directory (reviewed list, countries).
@@ -163,6 +165,13 @@ pub fn run_checks(
     }
     if wants("coverage") {
         raw.push(("coverage", coverage::rule(), coverage::check(&ctx, &road)));
+    }
+    if wants("domestic_rail") {
+        raw.push((
+            "domestic_rail",
+            domestic::rule(),
+            domestic::check(&ctx, &rail),
+        ));
     }
     if wants("straight_chords") {
         let mut found = chords::check(&ctx, &rail, &overlay);
