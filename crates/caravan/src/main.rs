@@ -108,7 +108,7 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         top: usize,
         /// Run only these checks (comma-separated): gaps, phantom_borders,
-        /// sea_connectivity, ports, coverage, straight_chords
+        /// sea_connectivity, ports, coverage, straight_chords, domestic_rail
         #[arg(long, value_delimiter = ',')]
         check: Vec<String>,
     },
