@@ -118,18 +118,12 @@ impl Metric<'_> {
                 (b.lat as f64, b.lon as f64),
                 km,
             );
-            let feeder = |n: &caravan_network::Node| {
-                trade
-                    .region_of(n.lat as f64, n.lon as f64)
-                    .is_some_and(|r| trade.regions[r].feeder)
-            };
-            let hubs = leg.hubs > 0;
             out.sea.push(SeaLegCharge {
                 first,
                 last,
                 usd_delta: leg.usd_per_feu_km.map_or(0.0, |r| (r - world) * km),
-                hub_at_start: hubs && feeder(a),
-                hub_at_end: hubs && feeder(b),
+                hub_at_start: leg.hub_at_start,
+                hub_at_end: leg.hub_at_end,
             });
         }
         out

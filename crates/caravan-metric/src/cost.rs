@@ -91,19 +91,16 @@ struct Lookup {
 impl Lookup {
     fn new(net: &Network, params: &Params, profile: &Profile) -> Lookup {
         let rail = params.mode(Mode::Rail).speed_km_per_day;
+        let codes =
+            || (0..net.countries.len()).map(|c| net.country_code(c as caravan_network::CountryId));
         // Hours per km by country id, from speeds by country code in km per `hours`
         // (rail: km/day, 24 h; road: km/h, 1 h).
         let per_country =
             |speeds: &std::collections::HashMap<String, f64>, default: f64, hours: f64| {
-                (0..net.countries.len())
-                    .map(|c| {
-                        let code = net.country_code(c as caravan_network::CountryId);
-                        hours / speeds.get(code).copied().unwrap_or(default)
-                    })
+                codes()
+                    .map(|code| hours / speeds.get(code).copied().unwrap_or(default))
                     .collect()
             };
-        let codes =
-            || (0..net.countries.len()).map(|c| net.country_code(c as caravan_network::CountryId));
         Lookup {
             rail_usd_per_km: codes()
                 .map(|c| params.usd_per_feu_km(Mode::Rail, c))

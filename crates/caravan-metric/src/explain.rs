@@ -444,10 +444,13 @@ impl Metric<'_> {
                 continue;
             }
             let (mlat, mlon) = (na.lat as f64, na.lon as f64);
-            let sea_leg = sea_legs.next_if(|s| s.last == idx);
-            if charges.sea.iter().any(|s| s.first == idx && s.hub_at_start) {
+            if sea_legs
+                .peek()
+                .is_some_and(|s| s.first == idx && s.hub_at_start)
+            {
                 hub(&mut events, a.from);
             }
+            let sea_leg = sea_legs.next_if(|s| s.last == idx);
             if let ArcKind::Ferry(f) = a.kind {
                 events.push(Event {
                     kind: EventKind::FerryWait,

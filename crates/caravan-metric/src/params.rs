@@ -67,6 +67,35 @@ pub(crate) fn num(v: &Value) -> Option<f64> {
     }
 }
 
+/// A region table of `mode` (`values`, e.g. "speed_by_region") spread over the countries
+/// of its group lists (`groups`): value by country code.
+fn by_country<T: Copy>(
+    doc: &Value,
+    mode: &str,
+    groups: &str,
+    values: &str,
+    value: impl Fn(&Value) -> Option<T>,
+) -> HashMap<String, T> {
+    let mut out = HashMap::new();
+    let table = |k: &str| {
+        doc.get("mode")
+            .and_then(|m| m.get(mode))
+            .and_then(|r| r.get(k))
+    };
+    if let (Some(groups), Some(values)) = (table(groups), table(values)) {
+        for (g, members) in groups.as_table().into_iter().flatten() {
+            let (Some(members), Some(v)) = (members.as_array(), values.get(g).and_then(&value))
+            else {
+                continue;
+            };
+            for c in members.iter().filter_map(|c| c.as_str()) {
+                out.insert(c.to_string(), v);
+            }
+        }
+    }
+    out
+}
+
 impl Params {
     pub fn load(path: &Path) -> Result<Params, MetricError> {
         let err = |m: String| MetricError::Params {
@@ -111,61 +140,18 @@ impl Params {
                 },
             );
         }
-        // A region table of `mode` (`values`, e.g. "speed_by_region") spread over the
-        // countries of its group lists (`groups`): value by country code.
-        let by_country = |mode: &str,
-                          groups: &str,
-                          values: &str,
-                          value: &dyn Fn(&Value) -> Option<(f64, f64)>| {
-            let mut out = HashMap::new();
-            let table = |k: &str| {
-                doc.get("mode")
-                    .and_then(|m| m.get(mode))
-                    .and_then(|r| r.get(k))
-            };
-            if let (Some(groups), Some(values)) = (table(groups), table(values)) {
-                for (g, members) in groups.as_table().into_iter().flatten() {
-                    let (Some(members), Some(v)) =
-                        (members.as_array(), values.get(g).and_then(value))
-                    else {
-                        continue;
-                    };
-                    for c in members.iter().filter_map(|c| c.as_str()) {
-                        out.insert(c.to_string(), v);
-                    }
-                }
-            }
-            out
-        };
-        let first = |v: &Value| num(v).map(|x| (x, 0.0));
-        let only = |m: HashMap<String, (f64, f64)>| -> HashMap<String, f64> {
-            m.into_iter().map(|(k, (v, _))| (k, v)).collect()
-        };
-        let rail_speed_by_country = only(by_country(
-            "rail",
-            "region_groups",
-            "speed_by_region",
-            &first,
-        ));
-        let road_speed_by_country = only(by_country(
-            "road",
-            "region_groups",
-            "speed_by_region",
-            &first,
-        ));
-        let rail_usd_by_country = only(by_country("rail", "regions", "tariff_by_region", &first));
-        let road_usd_by_country = only(by_country(
-            "road",
-            "tariff_groups",
-            "tariff_by_region",
-            &first,
-        ));
-        let terminal = |v: &Value| {
-            let h = v.get("hours").and_then(num)?;
-            Some((h, v.get("usd_per_feu").and_then(num).unwrap_or(0.0)))
-        };
+        let rail_speed_by_country =
+            by_country(&doc, "rail", "region_groups", "speed_by_region", num);
+        let road_speed_by_country =
+            by_country(&doc, "road", "region_groups", "speed_by_region", num);
+        let rail_usd_by_country = by_country(&doc, "rail", "regions", "tariff_by_region", num);
+        let road_usd_by_country =
+            by_country(&doc, "road", "tariff_groups", "tariff_by_region", num);
         let rail_terminal_by_country =
-            by_country("rail", "regions", "terminal_by_region", &terminal);
+            by_country(&doc, "rail", "regions", "terminal_by_region", |v| {
+                let h = v.get("hours").and_then(num)?;
+                Some((h, v.get("usd_per_feu").and_then(num).unwrap_or(0.0)))
+            });
         let sea_trade = SeaTrade::load(&doc).map_err(err)?;
         let hos = |k: &str| get(&format!("mode.road.hours_of_service.{k}"));
         let single = Crew {

@@ -39,8 +39,16 @@ pub struct SeaTrade {
 pub struct SeaLeg {
     /// The lane rate (USD per FEU-km), when the leg's region pair has one.
     pub usd_per_feu_km: Option<f64>,
-    /// Hub transshipments: one for each feeder end of a deep-sea leg (0-2).
-    pub hubs: u8,
+    /// A hub transshipment at the leg's start / end: a feeder port on a deep-sea leg.
+    pub hub_at_start: bool,
+    pub hub_at_end: bool,
+}
+
+impl SeaLeg {
+    /// Hub transshipments on the leg (0-2).
+    pub fn hubs(&self) -> u8 {
+        self.hub_at_start as u8 + self.hub_at_end as u8
+    }
 }
 
 impl SeaTrade {
@@ -131,14 +139,11 @@ impl SeaTrade {
     pub fn leg(&self, from: (f64, f64), to: (f64, f64), km: f64) -> SeaLeg {
         let (a, b) = (self.region_of(from.0, from.1), self.region_of(to.0, to.1));
         let feeder = |r: Option<usize>| r.is_some_and(|r| self.regions[r].feeder);
-        let hubs = if km >= self.deep_sea_km {
-            feeder(a) as u8 + feeder(b) as u8
-        } else {
-            0
-        };
+        let deep_sea = km >= self.deep_sea_km;
         SeaLeg {
             usd_per_feu_km: a.zip(b).and_then(|p| self.lanes.get(&p).copied()),
-            hubs,
+            hub_at_start: deep_sea && feeder(a),
+            hub_at_end: deep_sea && feeder(b),
         }
     }
 }
@@ -190,8 +195,8 @@ mod tests {
     fn feeder_ports_change_ship_on_deep_sea_legs_only() {
         let t = trade();
         let (odesa, istanbul, shanghai) = ((46.5, 30.7), (41.0, 28.9), (31.2, 121.5));
-        assert_eq!(t.leg(odesa, shanghai, 15_000.0).hubs, 1);
-        assert_eq!(t.leg(odesa, istanbul, 700.0).hubs, 0);
+        assert_eq!(t.leg(odesa, shanghai, 15_000.0).hubs(), 1);
+        assert_eq!(t.leg(odesa, istanbul, 700.0).hubs(), 0);
     }
 
     #[test]

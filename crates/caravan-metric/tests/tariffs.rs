@@ -50,5 +50,5 @@ fn sea_lanes_are_directional() {
     assert!(out > 3.0 * back, "headhaul {out} vs backhaul {back}");
     // Novorossiysk is a Black Sea feeder port: its deep-sea cargo changes ship at a hub.
     let novorossiysk = (44.72, 37.78);
-    assert_eq!(t.leg(novorossiysk, shanghai, 14_000.0).hubs, 1);
+    assert_eq!(t.leg(novorossiysk, shanghai, 14_000.0).hubs(), 1);
 }

@@ -71,10 +71,6 @@ const EVENT_KINDS: [EventKind; 5] = [
     EventKind::RailTerminal,
 ];
 
-fn event_name(k: EventKind) -> String {
-    k.as_str().to_string()
-}
-
 /// One reference case as written in the cases file. Unknown fields are rejected so that a
 /// misspelt `avoid_countrie` cannot silently validate a different question.
 #[derive(Debug, Clone, Deserialize)]
@@ -227,8 +223,8 @@ fn check_case(c: &Case, earlier: &[Case]) -> Result<(), String> {
     if !c.exclude.is_empty() && c.metric != MetricKind::DurationDays {
         return Err("exclude applies to duration_days cases only".into());
     }
-    let kinds: Vec<String> = EVENT_KINDS.into_iter().map(event_name).collect();
-    if let Some(x) = c.exclude.iter().find(|x| !kinds.contains(x)) {
+    let kinds: Vec<&str> = EVENT_KINDS.into_iter().map(EventKind::as_str).collect();
+    if let Some(x) = c.exclude.iter().find(|x| !kinds.contains(&x.as_str())) {
         return Err(format!(
             "unknown exclude '{x}'; valid: {}",
             kinds.join(", ")
@@ -291,7 +287,7 @@ pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
         })?;
         let t = &best.route.totals;
         let excluded_h: f64 = (best.route.events.iter())
-            .filter(|e| case.exclude.contains(&event_name(e.kind)))
+            .filter(|e| case.exclude.iter().any(|x| x == e.kind.as_str()))
             .map(|e| e.duration_h)
             .sum();
         let value = match case.metric {
