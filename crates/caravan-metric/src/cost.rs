@@ -42,6 +42,23 @@ impl ArcCost {
     }
 }
 
+/// Parameters borrowed from the engine or shared from a scenario's profile, read alike.
+#[derive(Clone)]
+pub enum ParamsRef<'a> {
+    Borrowed(&'a Params),
+    Shared(std::sync::Arc<Params>),
+}
+
+impl std::ops::Deref for ParamsRef<'_> {
+    type Target = Params;
+    fn deref(&self) -> &Params {
+        match self {
+            ParamsRef::Borrowed(p) => p,
+            ParamsRef::Shared(p) => p,
+        }
+    }
+}
+
 /// Weights are integers for the route algorithms: seconds, US cents or grams.
 const SECONDS: f64 = 3600.0;
 const CENTS: f64 = 100.0;
@@ -50,7 +67,8 @@ const GRAMS: f64 = 1000.0;
 /// A profile applied to the network: every arc's cost and its routing weight.
 pub struct Metric<'a> {
     pub net: &'a Network,
-    pub params: &'a Params,
+    /// The engine's parameters, or a scenario's changed copy (the profile's).
+    pub params: ParamsRef<'a>,
     pub profile: Profile,
     pub weights: Vec<u32>,
     lookup: Lookup,
@@ -155,10 +173,14 @@ impl Lookup {
 
 impl<'a> Metric<'a> {
     pub fn new(net: &'a Network, params: &'a Params, profile: Profile) -> Metric<'a> {
+        let params = match &profile.params {
+            Some(p) => ParamsRef::Shared(p.clone()),
+            None => ParamsRef::Borrowed(params),
+        };
         let mut m = Metric {
             net,
+            lookup: Lookup::new(net, &params, &profile),
             params,
-            lookup: Lookup::new(net, params, &profile),
             profile,
             weights: Vec::new(),
         };
@@ -276,6 +298,35 @@ impl<'a> Metric<'a> {
         }
     }
 
+    /// A border crossing as the profile's scenarios leave it (closed, dwell changed).
+    pub fn crossing(&self, id: u32) -> &caravan_network::Crossing {
+        match &self.profile.adjust {
+            Some(a) => &a.crossings[id as usize],
+            None => &self.net.crossings[id as usize],
+        }
+    }
+
+    pub fn gauge_change(&self, id: u32) -> &caravan_network::GaugeChange {
+        match &self.profile.adjust {
+            Some(a) => &a.gauge_changes[id as usize],
+            None => &self.net.gauge_changes[id as usize],
+        }
+    }
+
+    pub fn terminal(&self, id: u32) -> &caravan_network::Terminal {
+        match &self.profile.adjust {
+            Some(a) => &a.terminals[id as usize],
+            None => &self.net.terminals[id as usize],
+        }
+    }
+
+    pub fn ferry(&self, id: u32) -> &caravan_network::FerryService {
+        match &self.profile.adjust {
+            Some(a) => &a.ferries[id as usize],
+            None => &self.net.ferries[id as usize],
+        }
+    }
+
     pub fn allowed(&self, a: &Arc) -> bool {
         let p = &self.profile;
         let (na, nb) = (
@@ -289,8 +340,28 @@ impl<'a> Metric<'a> {
         if !p.country_allowed[na.country as usize] || !p.country_allowed[nb.country as usize] {
             return false;
         }
-        if a.border != NONE && self.net.crossings[a.border as usize].closed {
+        if a.border != NONE && self.crossing(a.border).closed {
             return false;
+        }
+        if let Some(adj) = &p.adjust {
+            let closed = |v: &[bool], i: u32| i != NONE && v[i as usize];
+            if closed(&adj.gauge_closed, a.gauge_change)
+                || (a.link != NONE && adj.link_closed[a.link as usize])
+            {
+                return false;
+            }
+            match a.kind {
+                ArcKind::Transfer(t) if adj.terminal_closed[t as usize] => return false,
+                ArcKind::Ferry(f) if adj.ferry_closed[f as usize] => return false,
+                ArcKind::Pipeline(l) if adj.pipeline_closed[l as usize] => return false,
+                _ => {}
+            }
+            if a.border != NONE && !adj.borders_closed.is_empty() {
+                let pair = (na.country.min(nb.country), na.country.max(nb.country));
+                if adj.borders_closed.contains(&pair) {
+                    return false;
+                }
+            }
         }
         if a.passage != NONE
             && (self.lookup.passage_closed[a.passage as usize]
@@ -329,7 +400,7 @@ impl<'a> Metric<'a> {
         let units = self.units();
         match a.kind {
             ArcKind::Transfer(id) => {
-                let term = &self.net.terminals[id as usize];
+                let term = self.terminal(id);
                 c.handling_h = term.hours as f64;
                 c.handling_usd = term.usd_per_feu as f64 * units + term.usd_per_tonne as f64 * t;
                 let rail = [a.from, a.to]
@@ -343,7 +414,7 @@ impl<'a> Metric<'a> {
                 return c;
             }
             ArcKind::Ferry(id) => {
-                let f = &self.net.ferries[id as usize];
+                let f = self.ferry(id);
                 c.travel_h = f.sailing_hours as f64;
                 c.wait_h = if f.sailings_per_week > 0.0 {
                     168.0 / f.sailings_per_week as f64 / 2.0
@@ -392,12 +463,12 @@ impl<'a> Metric<'a> {
         };
         c.co2_kg = t * km * g / 1000.0;
         if a.gauge_change != NONE {
-            let gc = &self.net.gauge_changes[a.gauge_change as usize];
+            let gc = self.gauge_change(a.gauge_change);
             c.gauge_h = gc.hours as f64;
             c.gauge_usd = gc.usd_per_feu as f64 * units;
         }
         if a.border != NONE {
-            let b = &self.net.crossings[a.border as usize];
+            let b = self.crossing(a.border);
             c.border_h = (b.hours as f64 - c.gauge_h).max(0.0);
             c.border_usd = b.usd_per_feu as f64 * units;
         }

@@ -459,10 +459,7 @@ impl Metric<'_> {
                     cost_usd: 0.0,
                     lat: mlat,
                     lon: mlon,
-                    detail: format!(
-                        "{} sailings/week",
-                        net.ferries[f as usize].sailings_per_week
-                    ),
+                    detail: format!("{} sailings/week", self.ferry(f).sailings_per_week),
                 });
             }
             if a.gauge_change != NONE {

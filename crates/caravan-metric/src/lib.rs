@@ -10,13 +10,15 @@ mod explain;
 mod hours;
 mod params;
 mod profile;
+mod scenario;
 mod trade;
 
 pub use charges::{PathCharges, SeaLegCharge};
-pub use cost::{ArcCost, Metric};
+pub use cost::{ArcCost, Metric, ParamsRef};
 pub use error::MetricError;
 pub use explain::{main_modes, Access, Event, EventKind, GeneralizedCost, Leg, Route, Totals};
 pub use hours::{Crew, HoursOfService};
 pub use params::{ModeParams, Params};
 pub use profile::{Cargo, Objective, Profile, ProfileSpec};
+pub use scenario::{apply_params, Adjust, Op, Scenario};
 pub use trade::{Region, SeaLeg, SeaTrade};

@@ -98,12 +98,22 @@ fn by_country<T: Copy>(
 
 impl Params {
     pub fn load(path: &Path) -> Result<Params, MetricError> {
+        Self::load_with(path, &[])
+    }
+
+    /// The parameters with a scenario's changes applied to the document before it is read,
+    /// so that a changed number reaches every table derived from it.
+    pub fn load_with(
+        path: &Path,
+        changes: &[(String, crate::scenario::Op)],
+    ) -> Result<Params, MetricError> {
         let err = |m: String| MetricError::Params {
             path: path.display().to_string(),
             message: m,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let doc: Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let mut doc: Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        crate::scenario::apply_params(&mut doc, changes).map_err(err)?;
         let get = |p: &str| -> Result<f64, MetricError> {
             let mut v = &doc;
             for k in p.split('.') {

@@ -94,6 +94,13 @@ pub struct Profile {
     pub drivers: u8,
     /// Value of the goods shipped (USD), when given; else the default per FEU, scaled.
     pub cargo_value_usd: Option<f64>,
+    /// Scenario files applied (names), for reports; their effects are in the fields below
+    /// and in `scenarios`, `country_allowed` and `avoid_passages`.
+    pub applied: Vec<String>,
+    /// Parameters changed by the scenarios (else the engine's).
+    pub params: Option<std::sync::Arc<crate::Params>>,
+    /// Places closed or changed by the scenarios.
+    pub adjust: Option<std::sync::Arc<crate::Adjust>>,
 }
 
 impl Profile {
@@ -194,6 +201,9 @@ impl Profile {
             scenarios,
             drivers,
             cargo_value_usd: spec.cargo_value_usd,
+            applied: Vec::new(),
+            params: None,
+            adjust: None,
         })
     }
 }
