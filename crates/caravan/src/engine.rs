@@ -86,7 +86,14 @@ impl Engine {
     /// process answers its common profiles at full speed from the first request.
     pub fn warm(&self, specs: &[caravan_metric::ProfileSpec]) -> Result<(), EngineError> {
         for spec in specs {
-            let profile = caravan_metric::Profile::new(&self.net, spec)?;
+            let profile = self.profile(spec).map_err(|e| match e {
+                crate::PlanError::Profile(m) => EngineError::Metric(m),
+                crate::PlanError::Engine(e) => e,
+                other => EngineError::Metric(caravan_metric::MetricError::Params {
+                    path: "profile".into(),
+                    message: other.to_string(),
+                }),
+            })?;
             let metric = caravan_metric::Metric::new(&self.net, &self.params, profile);
             self.customized_for(&metric.weights, true);
         }

@@ -3,13 +3,18 @@
 //! validation against published corridor figures.
 
 pub mod bench;
+pub mod compare;
+pub mod criticality;
 pub mod engine;
+pub mod groups;
 pub mod huge_pages;
+pub mod lanes;
 pub mod matrix;
 pub mod output;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod plan;
+pub mod scenarios;
 pub mod validate;
 
 pub use engine::Engine;

@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+mod whatif;
+
 #[global_allocator]
 static ALLOC: caravan::huge_pages::HugePages = caravan::huge_pages::HugePages;
 
@@ -112,6 +114,60 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         check: Vec<String>,
     },
+    /// Scenarios: what each shipped one (data/scenarios/) opens, closes and changes.
+    Scenarios {
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Baseline against scenario: one lane side by side, or many lanes (--od) to a file.
+    #[command(
+        long_about = "Routes the request twice, without and with the --scenario(s), and prints both routes, the deltas (scenario minus baseline) and what changed: countries added and removed, main modes, corridor (border crossings, ferry services, passages), in one sentence.\n\nWith --od FILE (one from,to[,weight] per line; weight = annual FEU or tonnes) every lane is compared and written to --out (.csv or .parquet), with a summary on stderr: lanes better, worse, unchanged, disconnected; weighted totals.",
+        after_help = "Exit codes: 0 ok; 2 bad input (unknown scenario, malformed scenario or OD file: nothing is written); 3 no route with or without the scenario."
+    )]
+    Compare {
+        /// Origin (omit with --od)
+        from: Option<String>,
+        /// Destination (omit with --od)
+        to: Option<String>,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Lane file: from,to[,weight] per line
+        #[arg(long)]
+        od: Option<std::path::PathBuf>,
+        /// Output for --od: .csv or .parquet (written atomically)
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Rank chokepoints by what closing each alone costs a lane set.
+    #[command(
+        long_about = "For every chokepoint the lanes' baseline routes use (border crossings, gauge-change stations, ports, ferry services, sea passages, pipelines, curated links): the weighted rise in generalized cost (USD, Σ weight × rise) when it alone closes, the lanes and weight it disconnects, and the lanes most hurt. Exact: only lanes whose route uses a chokepoint can change when it closes, and each closure is one re-customization of the hierarchy. Ranked by weighted rise, then disconnected weight.",
+        after_help = "Exit codes: 0 ok; 2 bad input (OD file, profile, scenario)."
+    )]
+    Criticality {
+        /// Lane file: from,to[,weight] per line
+        #[arg(long)]
+        od: std::path::PathBuf,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Chokepoints listed
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Re-route every lane for every closure (slow; a check of the exact method)
+        #[arg(long)]
+        brute_force: bool,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Country groups (SCO, EU, EAEU, ...): members and their shares of Eurasia's land and
+    /// of world population, computed from data/places/countries.csv.
+    Groups {
+        /// One group (default: all)
+        name: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
     /// Compare caravan's answers with published corridor figures (days, km, USD per FEU).
     #[command(
         long_about = "Runs every reference case in the cases file (origin, destination, modes, objective, published figure, tolerance band, source) and prints caravan's figure, the published one, the error in % and whether it is within the band, with a summary per set (calibration: parameters may be tuned to it; holdout: never tuned to).\n\nThreshold (holdout set): at least 70% of cases within band, median |error| at most 25% for durations and at most 10% for distances.",
@@ -128,6 +184,14 @@ enum Command {
         #[arg(long, value_enum)]
         set: Option<SetArg>,
     },
+}
+
+/// Reports that also come as CSV.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum TableFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -247,6 +311,23 @@ fn print_json(v: &serde_json::Value) {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Scenarios { format } => whatif::scenarios(format),
+        Command::Compare {
+            from,
+            to,
+            profile,
+            od,
+            out,
+            format,
+        } => whatif::compare(from, to, &profile, od, out, format),
+        Command::Criticality {
+            od,
+            profile,
+            top,
+            brute_force,
+            format,
+        } => whatif::criticality(&od, &profile, top, brute_force, format),
+        Command::Groups { name, format } => whatif::groups(name.as_deref(), format),
         Command::Route {
             from,
             to,

@@ -39,6 +39,12 @@ pub enum MatrixError {
         line: usize,
         error: caravan_network::PlaceError,
     },
+    #[error("{path} line {line}: {message}")]
+    Od {
+        path: String,
+        line: usize,
+        message: String,
+    },
     #[error(
         "{0}: no places (one place per line; blank lines and lines starting with # are skipped)"
     )]
@@ -190,7 +196,15 @@ impl OutFormat {
 /// Writes the cells to `path` (CSV or Parquet by extension) through a temporary file in
 /// the same directory, renamed into place: a failed run never leaves a half-written file.
 pub fn write_cells(cells: &[Cell], path: &Path) -> Result<(), std::io::Error> {
-    let format = OutFormat::from_path(path).ok_or_else(|| {
+    let format = out_format(path)?;
+    write_atomically(path, |tmp| match format {
+        OutFormat::Csv => write_csv(cells, tmp),
+        OutFormat::Parquet => write_parquet(cells, tmp),
+    })
+}
+
+fn out_format(path: &Path) -> Result<OutFormat, std::io::Error> {
+    OutFormat::from_path(path).ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             format!(
@@ -198,29 +212,102 @@ pub fn write_cells(cells: &[Cell], path: &Path) -> Result<(), std::io::Error> {
                 path.display()
             ),
         )
-    })?;
+    })
+}
+
+/// Runs `write` on a temporary file next to `path` and renames it into place, or removes
+/// it on failure.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), std::io::Error>,
+) -> Result<(), std::io::Error> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         ".{}.tmp{}",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("matrix"),
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
         std::process::id()
     ));
-    let result = match format {
-        OutFormat::Csv => write_csv(cells, &tmp),
-        OutFormat::Parquet => write_parquet(cells, &tmp),
-    };
-    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+    match write(&tmp).and_then(|()| std::fs::rename(&tmp, path)) {
         Ok(()) => Ok(()),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
         }
     }
+}
+
+/// Flat records (structs of numbers, strings and options of them) to CSV or Parquet by
+/// extension, atomically. Parquet columns take their type from the serialized values:
+/// numbers as Float64, everything else as text.
+pub fn write_records<T: serde::Serialize>(rows: &[T], path: &Path) -> Result<(), std::io::Error> {
+    let format = out_format(path)?;
+    write_atomically(path, |tmp| match format {
+        OutFormat::Csv => {
+            let mut w = csv::Writer::from_path(tmp)?;
+            for r in rows {
+                w.serialize(r)?;
+            }
+            w.flush()
+        }
+        OutFormat::Parquet => {
+            use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+            use serde_json::Value;
+            let values: Vec<serde_json::Map<String, Value>> = rows
+                .iter()
+                .map(|r| match serde_json::to_value(r) {
+                    Ok(Value::Object(m)) => Ok(m),
+                    _ => Err(std::io::Error::other(
+                        "a record must serialize to an object",
+                    )),
+                })
+                .collect::<Result<_, _>>()?;
+            let keys: Vec<String> = values
+                .first()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            let mut cols: Vec<(String, ArrayRef)> = Vec::new();
+            for k in keys {
+                let numeric = values
+                    .iter()
+                    .filter_map(|m| m.get(&k))
+                    .find(|v| !v.is_null())
+                    .is_some_and(Value::is_number);
+                let col: ArrayRef = if numeric {
+                    std::sync::Arc::new(
+                        values
+                            .iter()
+                            .map(|m| m.get(&k).and_then(Value::as_f64))
+                            .collect::<Float64Array>(),
+                    )
+                } else {
+                    std::sync::Arc::new(
+                        values
+                            .iter()
+                            .map(|m| match m.get(&k) {
+                                None | Some(Value::Null) => None,
+                                Some(Value::String(s)) => Some(s.clone()),
+                                Some(v) => Some(v.to_string()),
+                            })
+                            .collect::<StringArray>(),
+                    )
+                };
+                cols.push((k, col));
+            }
+            let batch = RecordBatch::try_from_iter(cols).map_err(std::io::Error::other)?;
+            let file = std::fs::File::create(tmp)?;
+            let props = parquet::file::properties::WriterProperties::builder()
+                .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
+                .build();
+            let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
+                .map_err(std::io::Error::other)?;
+            w.write(&batch).map_err(std::io::Error::other)?;
+            w.close().map_err(std::io::Error::other)?;
+            Ok(())
+        }
+    })
 }
 
 fn write_csv(cells: &[Cell], path: &Path) -> Result<(), std::io::Error> {

@@ -77,8 +77,10 @@ pub(crate) struct Candidate {
 }
 
 impl Engine {
+    /// A checked profile with its scenarios; countries closed to transit are closed
+    /// everywhere (no endpoints known: a matrix's cells share one profile).
     pub fn profile(&self, spec: &ProfileSpec) -> Result<Profile, PlanError> {
-        Ok(Profile::new(&self.net, spec)?)
+        self.profile_for(spec, &[])
     }
 
     /// Where a place joins the network under a profile: the nearest nodes of each layer it
@@ -150,7 +152,8 @@ impl Engine {
     pub fn plan(&self, req: &Request) -> Result<Plan, PlanError> {
         let origin = self.net.resolve_place(&req.origin)?;
         let destination = self.net.resolve_place(&req.destination)?;
-        let profile = self.profile(&req.profile)?;
+        let ends = [origin.country.as_str(), destination.country.as_str()];
+        let profile = self.profile_for(&req.profile, &ends)?;
         let cargo_modes = self
             .params
             .cargo_modes
@@ -198,47 +201,13 @@ impl Engine {
             Ok(searcher.path(&m, &sources, &targets))
         };
         let explain = |path: &caravan_route::Path| -> PlannedRoute {
-            let f = from.iter().find(|c| c.node == path.source).unwrap();
-            let t = to.iter().find(|c| c.node == path.target).unwrap();
-            let oa = f.as_leg.then(|| Access {
-                label: origin.name.clone(),
-                lat: origin.lat,
-                lon: origin.lon,
-                km: f.km,
-            });
-            let da = t.as_leg.then(|| Access {
-                label: destination.name.clone(),
-                lat: destination.lat,
-                lon: destination.lon,
-                km: t.km,
-            });
-            let mut route = metric.explain_with(&path.arcs, oa.as_ref(), da.as_ref(), req.geometry);
-            if f.as_leg
-                && !origin.country.is_empty()
-                && route.countries.first() != Some(&origin.country)
-            {
-                route.countries.insert(0, origin.country.clone());
-            }
-            if t.as_leg
-                && !destination.country.is_empty()
-                && route.countries.last() != Some(&destination.country)
-            {
-                route.countries.push(destination.country.clone());
-            }
-            PlannedRoute {
-                main_modes: main_modes(&route.legs),
-                route,
-                origin_snap_km: if f.as_leg {
-                    0.0
-                } else {
-                    (f.km * 10.0).round() / 10.0
-                },
-                destination_snap_km: if t.as_leg {
-                    0.0
-                } else {
-                    (t.km * 10.0).round() / 10.0
-                },
-            }
+            planned_route(
+                &metric,
+                (&origin, &from),
+                (&destination, &to),
+                path,
+                req.geometry,
+            )
         };
         let Some(best) = search(&metric.weights)? else {
             return Err(PlanError::NoRoute(self.diagnose(
@@ -333,7 +302,8 @@ impl Engine {
         let try_with = |f: &dyn Fn(&mut ProfileSpec)| -> bool {
             let mut spec = req.profile.clone();
             f(&mut spec);
-            let Ok(profile) = Profile::new(&self.net, &spec) else {
+            let ends = [origin.country.as_str(), destination.country.as_str()];
+            let Ok(profile) = self.profile_for(&spec, &ends) else {
                 return false;
             };
             let metric = Metric::new(&self.net, &self.params, profile);
@@ -443,6 +413,50 @@ impl Engine {
         } else {
             format!(". {}", parts.join("; "))
         }
+    }
+}
+
+/// A found path explained as a route, with the access legs' places and snaps.
+pub(crate) fn planned_route(
+    metric: &Metric,
+    (origin, from): (&Place, &[Candidate]),
+    (destination, to): (&Place, &[Candidate]),
+    path: &caravan_route::Path,
+    geometry: bool,
+) -> PlannedRoute {
+    let f = from.iter().find(|c| c.node == path.source).unwrap();
+    let t = to.iter().find(|c| c.node == path.target).unwrap();
+    let access = |place: &Place, c: &Candidate| {
+        c.as_leg.then(|| Access {
+            label: place.name.clone(),
+            lat: place.lat,
+            lon: place.lon,
+            km: c.km,
+        })
+    };
+    let (oa, da) = (access(origin, f), access(destination, t));
+    let mut route = metric.explain_with(&path.arcs, oa.as_ref(), da.as_ref(), geometry);
+    if f.as_leg && !origin.country.is_empty() && route.countries.first() != Some(&origin.country) {
+        route.countries.insert(0, origin.country.clone());
+    }
+    if t.as_leg
+        && !destination.country.is_empty()
+        && route.countries.last() != Some(&destination.country)
+    {
+        route.countries.push(destination.country.clone());
+    }
+    let snap = |c: &Candidate| {
+        if c.as_leg {
+            0.0
+        } else {
+            (c.km * 10.0).round() / 10.0
+        }
+    };
+    PlannedRoute {
+        main_modes: main_modes(&route.legs),
+        route,
+        origin_snap_km: snap(f),
+        destination_snap_km: snap(t),
     }
 }
 
