@@ -513,32 +513,22 @@ impl Adjust {
         };
         for s in scenarios {
             let c = &s.file.close;
-            for name in &c.crossings {
-                for i in s.find(
-                    name,
-                    "border crossing",
-                    net.crossings.iter().map(|x| &x.name),
-                )? {
-                    a.crossings[i].closed = true;
-                }
-            }
-            for name in &c.gauge_changes {
-                let names = net.gauge_changes.iter().map(|x| &x.name);
-                for i in s.find(name, "gauge-change station", names)? {
-                    a.gauge_closed[i] = true;
-                }
-            }
-            for (list, ports) in [(&c.terminals, false), (&c.ports, true)] {
+            for (kind, list) in [
+                (PlaceKind::Crossing, &c.crossings),
+                (PlaceKind::GaugeChange, &c.gauge_changes),
+                (PlaceKind::Terminal, &c.terminals),
+                (PlaceKind::Port, &c.ports),
+                (PlaceKind::Ferry, &c.ferries),
+            ] {
                 for name in list {
-                    for i in s.find_terminal(net, name, ports)? {
-                        a.terminal_closed[i] = true;
+                    for i in s.place_ids(net, kind, name)? {
+                        match kind {
+                            PlaceKind::Crossing => a.crossings[i].closed = true,
+                            PlaceKind::GaugeChange => a.gauge_closed[i] = true,
+                            PlaceKind::Terminal | PlaceKind::Port => a.terminal_closed[i] = true,
+                            PlaceKind::Ferry => a.ferry_closed[i] = true,
+                        }
                     }
-                }
-            }
-            for name in &c.ferries {
-                let ids = net.ferries.iter().map(|f| (&f.id, &f.name));
-                for i in s.find_either(name, "ferry service", ids)? {
-                    a.ferry_closed[i] = true;
                 }
             }
             for name in &c.links {
@@ -569,25 +559,7 @@ impl Adjust {
                 a.borders_closed.insert((x.min(y), x.max(y)));
             }
             for (kind, name, field, op) in &s.places {
-                let ids: Vec<usize> = match kind {
-                    PlaceKind::Crossing => s.find(
-                        name,
-                        "border crossing",
-                        net.crossings.iter().map(|x| &x.name),
-                    )?,
-                    PlaceKind::GaugeChange => s.find(
-                        name,
-                        "gauge-change station",
-                        net.gauge_changes.iter().map(|x| &x.name),
-                    )?,
-                    PlaceKind::Terminal => s.find_terminal(net, name, false)?,
-                    PlaceKind::Port => s.find_terminal(net, name, true)?,
-                    PlaceKind::Ferry => s.find_either(
-                        name,
-                        "ferry service",
-                        net.ferries.iter().map(|f| (&f.id, &f.name)),
-                    )?,
-                };
+                let ids = s.place_ids(net, *kind, name)?;
                 for i in ids {
                     let slot: &mut f32 = match (kind, field.as_str()) {
                         (PlaceKind::Crossing, "hours") => &mut a.crossings[i].hours,
@@ -612,6 +584,34 @@ impl Adjust {
 }
 
 impl Scenario {
+    /// The network's places of `kind` that `name` names.
+    fn place_ids(
+        &self,
+        net: &Network,
+        kind: PlaceKind,
+        name: &Spanned<String>,
+    ) -> Result<Vec<usize>, MetricError> {
+        match kind {
+            PlaceKind::Crossing => self.find(
+                name,
+                "border crossing",
+                net.crossings.iter().map(|x| &x.name),
+            ),
+            PlaceKind::GaugeChange => self.find(
+                name,
+                "gauge-change station",
+                net.gauge_changes.iter().map(|x| &x.name),
+            ),
+            PlaceKind::Terminal => self.find_terminal(net, name, false),
+            PlaceKind::Port => self.find_terminal(net, name, true),
+            PlaceKind::Ferry => self.find_either(
+                name,
+                "ferry service",
+                net.ferries.iter().map(|f| (&f.id, &f.name)),
+            ),
+        }
+    }
+
     /// Indices whose name equals `name` (case-insensitive); an error naming the file's
     /// line and a few near names when none does.
     fn find<'n>(

@@ -297,15 +297,7 @@ pub fn write_records<T: serde::Serialize>(rows: &[T], path: &Path) -> Result<(),
                 cols.push((k, col));
             }
             let batch = RecordBatch::try_from_iter(cols).map_err(std::io::Error::other)?;
-            let file = std::fs::File::create(tmp)?;
-            let props = parquet::file::properties::WriterProperties::builder()
-                .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
-                .build();
-            let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
-                .map_err(std::io::Error::other)?;
-            w.write(&batch).map_err(std::io::Error::other)?;
-            w.close().map_err(std::io::Error::other)?;
-            Ok(())
+            write_batch(&batch, tmp)
         }
     })
 }
@@ -337,13 +329,18 @@ fn write_parquet(cells: &[Cell], path: &Path) -> Result<(), std::io::Error> {
         ("reason", text(&|c| c.reason.as_deref())),
     ])
     .map_err(std::io::Error::other)?;
+    write_batch(&batch, path)
+}
+
+/// One record batch to a zstd-compressed Parquet file.
+fn write_batch(batch: &arrow_array::RecordBatch, path: &Path) -> Result<(), std::io::Error> {
     let file = std::fs::File::create(path)?;
     let props = parquet::file::properties::WriterProperties::builder()
         .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
         .build();
     let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
         .map_err(std::io::Error::other)?;
-    w.write(&batch).map_err(std::io::Error::other)?;
+    w.write(batch).map_err(std::io::Error::other)?;
     w.close().map_err(std::io::Error::other)?;
     Ok(())
 }
