@@ -12,7 +12,7 @@
 
 use crate::MetricError;
 use caravan_network::{
-    CountryId, Crossing, FerryService, GaugeChange, Network, Terminal, TerminalKind,
+    CountryId, Crossing, FerryService, GaugeChange, Network, NewLink, Terminal, TerminalKind,
 };
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -36,6 +36,9 @@ struct File {
     close: Close,
     #[serde(default)]
     set: Vec<Set>,
+    /// New lines drawn by waypoints (caravan-network `addition`).
+    #[serde(default)]
+    add: Vec<Spanned<NewLink>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -164,6 +167,7 @@ pub struct Scenario {
     file: File,
     params: Vec<(String, Op)>,
     places: Vec<(PlaceKind, Spanned<String>, String, Op)>,
+    added: Vec<NewLink>,
 }
 
 impl Scenario {
@@ -257,6 +261,21 @@ impl Scenario {
             }
             let _ = (&s.source, &s.note);
         }
+        let mut added = Vec::new();
+        for a in &file.add {
+            let mut link = a.get_ref().clone();
+            link.check()
+                .map_err(|m| err(format!("{}: {m}", at(a.span()))))?;
+            if added.iter().any(|l: &NewLink| l.id == link.id) {
+                return Err(err(format!(
+                    "{}: added link '{}' is given twice",
+                    at(a.span()),
+                    link.id
+                )));
+            }
+            link.scenario = file.name.trim().to_string();
+            added.push(link);
+        }
         Ok(Scenario {
             name: file.name.trim().to_string(),
             description: file.description.trim().to_string(),
@@ -266,6 +285,7 @@ impl Scenario {
             text: text.to_string(),
             params,
             places,
+            added,
             file,
         })
     }
@@ -324,6 +344,18 @@ impl Scenario {
             .collect()
     }
 
+    /// Is this the scenario's name or one of its aliases (case-insensitive)?
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// Lines the scenario draws by waypoints: they need a variant network
+    /// (caravan-network `load_or_build_with`), which opens them under this scenario's name.
+    pub fn added_links(&self) -> &[NewLink] {
+        &self.added
+    }
+
     /// Planned-line tags or link ids opened.
     pub fn opened_links(&self) -> Vec<String> {
         self.file
@@ -360,6 +392,20 @@ impl Scenario {
         let o = &self.file.open;
         if !o.links.is_empty() {
             out.push(format!("opens lines: {}", list(&o.links)));
+        }
+        for a in &self.added {
+            let km = a
+                .length_km
+                .map_or(String::new(), |l| format!(", {l:.0} km"));
+            let (first, last) = (&a.waypoints[0], &a.waypoints[a.waypoints.len() - 1]);
+            out.push(format!(
+                "adds a {} line '{}' ({} – {}, {} waypoints{km})",
+                a.mode,
+                a.id,
+                first.name,
+                last.name,
+                a.waypoints.len()
+            ));
         }
         let c = &self.file.close;
         for (what, v) in [

@@ -9,7 +9,7 @@ use crate::overlay::{Num, Overlay};
 use crate::places::normalize;
 use crate::spatial::SpatialIndex;
 use crate::terminals::add_terminals;
-use crate::NetworkError;
+use crate::{NetworkError, NewLink};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -79,7 +79,7 @@ pub fn data_dir() -> Result<PathBuf, NetworkError> {
 pub(crate) struct Builder {
     pub(crate) net: Network,
     country_ids: HashMap<String, CountryId>,
-    link_ids: HashMap<String, u32>,
+    pub(crate) link_ids: HashMap<String, u32>,
     passage_ids: HashMap<String, u32>,
 }
 
@@ -97,7 +97,7 @@ impl Builder {
         id
     }
 
-    fn node(&mut self, mode: Mode, lat: f64, lon: f64, country: CountryId) -> u32 {
+    pub(crate) fn node(&mut self, mode: Mode, lat: f64, lon: f64, country: CountryId) -> u32 {
         self.net.nodes.push(Node {
             lat: lat as f32,
             lon: lon as f32,
@@ -153,7 +153,7 @@ impl Builder {
         (self.net.arcs.len() - 2) as u32
     }
 
-    fn tag_pair(&mut self, first: u32, f: impl Fn(&mut Arc)) {
+    pub(crate) fn tag_pair(&mut self, first: u32, f: impl Fn(&mut Arc)) {
         f(&mut self.net.arcs[first as usize]);
         f(&mut self.net.arcs[first as usize + 1]);
     }
@@ -161,6 +161,15 @@ impl Builder {
 
 /// Builds the network from the data directory. `progress` receives (step, fraction).
 pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network, NetworkError> {
+    build_with(dir, &[], progress)
+}
+
+/// Builds the network with lines that scenarios add by waypoints (see `addition`).
+pub fn build_with(
+    dir: &Path,
+    adds: &[NewLink],
+    progress: &mut dyn FnMut(&str, f64),
+) -> Result<Network, NetworkError> {
     let overlay = Overlay::load(dir)?;
     let mut b = Builder {
         net: Network {
@@ -210,6 +219,7 @@ pub fn build(dir: &Path, progress: &mut dyn FnMut(&str, f64)) -> Result<Network,
     load_layer(&mut b, dir, Mode::Rail)?;
     progress("road layer", 0.2);
     load_layer(&mut b, dir, Mode::Road)?;
+    crate::addition::add_links(&mut b, adds)?;
     progress("sea layer", 0.6);
     load_sea(&mut b, dir)?;
     progress("places", 0.65);
@@ -515,7 +525,7 @@ fn assign_gauges(b: &mut Builder, overlay: &Overlay) {
 }
 
 /// Component sizes within each layer's own line arcs (for picking attachable nodes).
-fn layer_components(net: &Network) -> Vec<u32> {
+pub(crate) fn layer_components(net: &Network) -> Vec<u32> {
     let mut uf = UnionFind::new(net.nodes.len());
     for a in &net.arcs {
         if a.kind == ArcKind::Line && a.link_is_open(net) {

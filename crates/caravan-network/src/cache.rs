@@ -2,7 +2,7 @@
 //! second. The file is versioned, keyed by a hash of every data file, checksummed, and
 //! written to a temporary name then renamed, so a crash never leaves a half-written cache.
 
-use crate::{build, Network, NetworkError};
+use crate::{build_with, Network, NetworkError, NewLink};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
@@ -49,13 +49,31 @@ pub fn load_or_build(
     cache: &Path,
     progress: &mut dyn FnMut(&str, f64),
 ) -> Result<(Network, CacheStatus), NetworkError> {
-    let key = data_key(data_dir)?;
+    load_or_build_with(data_dir, cache, &[], progress)
+}
+
+/// As [`load_or_build`], with lines that scenarios add: a variant network cached under a
+/// key of the data and the additions, beside the shipped one.
+pub fn load_or_build_with(
+    data_dir: &Path,
+    cache: &Path,
+    adds: &[NewLink],
+    progress: &mut dyn FnMut(&str, f64),
+) -> Result<(Network, CacheStatus), NetworkError> {
+    let mut key = data_key(data_dir)?;
+    if !adds.is_empty() {
+        let drawn = serde_json::to_vec(adds).map_err(|e| NetworkError::Cache {
+            path: cache.into(),
+            message: e.to_string(),
+        })?;
+        key ^= xxh3_64(&drawn).rotate_left(1);
+    }
     let path = cache.join(format!("network-v{CACHE_FORMAT}-{key:016x}.bin"));
     let reason = match read(&path, key) {
         Ok(net) => return Ok((net, CacheStatus::Loaded(path))),
         Err(r) => r,
     };
-    let net = build(data_dir, progress)?;
+    let net = build_with(data_dir, adds, progress)?;
     write(&path, key, &net)?;
     Ok((net, CacheStatus::Built { path, reason }))
 }

@@ -16,6 +16,13 @@ pub enum NetworkError {
     },
     #[error("data directory not found (looked in {0}); set CARAVAN_DATA to the repository's data/ folder")]
     NoData(String),
+    /// A line a scenario adds by waypoints cannot be drawn (a user's input error).
+    #[error("scenario {scenario}: added link '{link}': {message}")]
+    Addition {
+        scenario: String,
+        link: String,
+        message: String,
+    },
     #[error("cache {path}: {message}")]
     Cache { path: PathBuf, message: String },
 }

@@ -6,6 +6,7 @@
 //! transfer arcs at terminals, and border and gauge-change attributes on the arcs that
 //! cross them. Nothing here prices anything: that is the metric's job.
 
+pub mod addition;
 pub mod audit;
 mod build;
 mod cache;
@@ -20,8 +21,9 @@ mod report;
 pub mod spatial;
 mod terminals;
 
-pub use build::{build, data_dir, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
-pub use cache::{cache_dir, load_or_build, CacheStatus, CACHE_FORMAT};
+pub use addition::NewLink;
+pub use build::{build, build_with, data_dir, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
+pub use cache::{cache_dir, load_or_build, load_or_build_with, CacheStatus, CACHE_FORMAT};
 pub use error::NetworkError;
 pub use model::*;
 pub use places::{Place, PlaceError, PlaceKind};

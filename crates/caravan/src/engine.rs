@@ -47,7 +47,26 @@ impl Engine {
         cache: &Path,
         progress: &mut dyn FnMut(&str, f64),
     ) -> Result<Engine, EngineError> {
-        let (net, status) = caravan_network::load_or_build(data, cache, progress)?;
+        Self::load_from_with(data, cache, &[], progress)
+    }
+
+    /// As [`Engine::load`], on the variant network that also has the lines these scenarios
+    /// draw (`crate::scenarios::added_links`); with none, the shipped network.
+    pub fn load_with(
+        adds: &[caravan_network::NewLink],
+        progress: &mut dyn FnMut(&str, f64),
+    ) -> Result<Engine, EngineError> {
+        let data = caravan_network::data_dir()?;
+        Self::load_from_with(&data, &default_cache_dir(), adds, progress)
+    }
+
+    pub fn load_from_with(
+        data: &Path,
+        cache: &Path,
+        adds: &[caravan_network::NewLink],
+        progress: &mut dyn FnMut(&str, f64),
+    ) -> Result<Engine, EngineError> {
+        let (net, status) = caravan_network::load_or_build_with(data, cache, adds, progress)?;
         let params = Params::load(&data.join("params.toml"))?;
         let pairs: Vec<(u32, u32)> = net.arcs.iter().map(|a| (a.from, a.to)).collect();
         let lat: Vec<f32> = net.nodes.iter().map(|n| n.lat).collect();

@@ -17,5 +17,5 @@ pub mod plan;
 pub mod scenarios;
 pub mod validate;
 
-pub use engine::Engine;
+pub use engine::{Engine, EngineError};
 pub use plan::{Plan, PlanError, Request};

@@ -275,7 +275,29 @@ impl ProfileArgs {
     }
 }
 
-fn load_engine() -> Result<Engine> {
+/// A failure the user caused or can act on: printed as is, exit `code` (not 1, which is
+/// for internal errors).
+#[derive(Debug)]
+pub struct Fail {
+    pub code: u8,
+    pub message: String,
+}
+
+impl std::fmt::Display for Fail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Fail {}
+
+/// Loads the engine for a request with these scenarios: the shipped network, or the variant
+/// that also has the lines they draw by waypoints (built once, then cached).
+fn load_engine(scenarios: &[String]) -> Result<Engine> {
+    let bad_input = |message: String| Fail { code: 2, message };
+    let data = caravan_network::data_dir().map_err(|e| bad_input(e.to_string()))?;
+    let adds =
+        caravan::scenarios::added_links(&data, scenarios).map_err(|e| bad_input(e.to_string()))?;
     let bar = if std::io::stderr().is_terminal() {
         let b = indicatif::ProgressBar::new(100);
         b.set_style(
@@ -289,7 +311,7 @@ fn load_engine() -> Result<Engine> {
         indicatif::ProgressBar::hidden()
     };
     let mut started = false;
-    let engine = Engine::load(&mut |step, f| {
+    let engine = Engine::load_with(&adds, &mut |step, f| {
         if !started {
             started = true;
             if bar.is_hidden() {
@@ -300,9 +322,15 @@ fn load_engine() -> Result<Engine> {
         }
         bar.set_message(step.to_string());
         bar.set_position((f * 100.0) as u64);
-    })?;
+    });
     bar.finish_and_clear();
-    Ok(engine)
+    match engine {
+        Ok(e) => Ok(e),
+        Err(caravan::EngineError::Network(e @ caravan_network::NetworkError::Addition { .. })) => {
+            Err(bad_input(e.to_string()).into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn print_json(v: &serde_json::Value) {
@@ -335,7 +363,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             alternatives,
             format,
         } => {
-            let engine = load_engine()?;
+            let engine = load_engine(&profile.scenarios)?;
             let req = Request {
                 origin: from,
                 destination: to,
@@ -376,7 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let engine = load_engine()?;
+            let engine = load_engine(&profile.scenarios)?;
             let (origins, destinations) = match (
                 caravan::matrix::read_places(&engine, &from),
                 caravan::matrix::read_places(&engine, &to),
@@ -458,7 +486,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Network { format } => {
-            let engine = load_engine()?;
+            let engine = load_engine(&[])?;
             let report = engine.net.report();
             match format {
                 Format::Json | Format::Geojson => print_json(&serde_json::to_value(&report)?),
@@ -482,7 +510,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let engine = load_engine()?;
+            let engine = load_engine(&[])?;
             let dir = caravan_network::data_dir()?;
             let report = match caravan_network::audit::run_checks(&engine.net, &dir, top, &only) {
                 Ok(r) => r,
@@ -535,7 +563,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 cases.retain(|c| c.set == want);
             }
-            let engine = load_engine()?;
+            let engine = load_engine(&[])?;
             let bar = if std::io::stderr().is_terminal() {
                 indicatif::ProgressBar::new(cases.len() as u64)
             } else {
@@ -571,9 +599,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("caravan: internal error: {e:#}");
-            ExitCode::from(1)
-        }
+        Err(e) => match e.downcast_ref::<Fail>() {
+            Some(f) => {
+                eprintln!("caravan: {f}");
+                ExitCode::from(f.code)
+            }
+            None => {
+                eprintln!("caravan: internal error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
     }
 }

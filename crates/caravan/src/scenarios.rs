@@ -4,41 +4,75 @@
 
 use crate::{Engine, PlanError};
 use caravan_metric::{Adjust, MetricError, Params, Profile, ProfileSpec, Scenario};
+use caravan_network::NewLink;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The scenarios shipped in `data/scenarios`, sorted by name.
+pub fn catalog(data_dir: &Path) -> Result<Vec<Scenario>, MetricError> {
+    let dir = data_dir.join("scenarios");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    let mut out: Vec<Scenario> = files
+        .iter()
+        .map(|p| Scenario::load(p))
+        .collect::<Result<_, _>>()?;
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+fn is_path(name: &str) -> bool {
+    name.ends_with(".toml") || name.contains('/') || name.contains('\\')
+}
+
+/// The lines that these scenarios (names, aliases or paths) draw by waypoints: what the
+/// engine must be loaded with (`Engine::load_with`) before they can be routed. Names that
+/// are no scenario are left for `Engine::find_scenario` to report with the valid ones.
+pub fn added_links(data_dir: &Path, names: &[String]) -> Result<Vec<NewLink>, MetricError> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let shipped = catalog(data_dir)?;
+    let mut out: Vec<NewLink> = Vec::new();
+    for name in names.iter().map(|n| n.trim()) {
+        let found = if is_path(name) {
+            Scenario::load(Path::new(name))?
+        } else {
+            match shipped.iter().find(|s| s.answers_to(name)) {
+                Some(s) => s.clone(),
+                None => continue,
+            }
+        };
+        for l in found.added_links() {
+            if !out.iter().any(|o| o.id == l.id && o.scenario == l.scenario) {
+                out.push(l.clone());
+            }
+        }
+    }
+    Ok(out)
+}
 
 impl Engine {
     /// The shipped scenarios, sorted by name. A malformed shipped file is an error here,
     /// as a user's would be.
     pub fn scenario_catalog(&self) -> Result<Vec<Scenario>, MetricError> {
-        let dir = self.data_dir.join("scenarios");
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        files.sort();
-        let mut out: Vec<Scenario> = files
-            .iter()
-            .map(|p| Scenario::load(p))
-            .collect::<Result<_, _>>()?;
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(out)
+        catalog(&self.data_dir)
     }
 
     /// A scenario by name or alias, by path to a user's file, or a planned line's tag.
     pub fn find_scenario(&self, name: &str) -> Result<Scenario, MetricError> {
         let name = name.trim();
-        if name.ends_with(".toml") || name.contains('/') || name.contains('\\') {
+        if is_path(name) {
             return Scenario::load(Path::new(name));
         }
         let catalog = self.scenario_catalog()?;
-        if let Some(s) = catalog.iter().find(|s| {
-            s.name.eq_ignore_ascii_case(name)
-                || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-        }) {
+        if let Some(s) = catalog.iter().find(|s| s.answers_to(name)) {
             return Ok(s.clone());
         }
         if self.net.scenarios().iter().any(|t| t == name) {
@@ -90,6 +124,25 @@ impl Engine {
                 };
                 if !spec.scenarios.contains(&tag) {
                     spec.scenarios.push(tag);
+                }
+            }
+            for l in s.added_links() {
+                let drawn =
+                    self.net.links.iter().any(|k| {
+                        k.id == l.id && k.scenario.as_deref() == Some(l.scenario.as_str())
+                    });
+                if !drawn {
+                    return Err(MetricError::Scenario {
+                        origin: s.origin.clone(),
+                        message: format!(
+                            "adds link '{}', which this loaded network does not have: load the engine with the scenario's added links (Engine::load_with)",
+                            l.id
+                        ),
+                    }
+                    .into());
+                }
+                if !spec.scenarios.contains(&l.scenario) {
+                    spec.scenarios.push(l.scenario.clone());
                 }
             }
             spec.avoid_countries.extend(s.countries_closed());

@@ -31,7 +31,7 @@ fn bar(total: u64, what: &str) -> indicatif::ProgressBar {
 }
 
 pub fn scenarios(format: ReportFormat) -> Result<ExitCode> {
-    let engine = load_engine()?;
+    let engine = load_engine(&[])?;
     let list = match engine.scenario_catalog() {
         Ok(l) => l,
         Err(e) => return fail(e, 2),
@@ -191,7 +191,7 @@ pub fn compare(
         if out == od || std::fs::canonicalize(&out).ok() == std::fs::canonicalize(&od).ok() {
             return fail("--out must not be the --od input file", 2);
         }
-        let engine = load_engine()?;
+        let engine = load_engine(&spec.scenarios)?;
         for s in &spec.scenarios {
             if let Err(e) = engine.find_scenario(s) {
                 return fail(e, 2);
@@ -235,7 +235,7 @@ pub fn compare(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let engine = load_engine()?;
+    let engine = load_engine(&spec.scenarios)?;
     let req = Request {
         origin: from.unwrap_or_default(),
         destination: to.unwrap_or_default(),
@@ -283,7 +283,7 @@ pub fn criticality(
     format: TableFormat,
 ) -> Result<ExitCode> {
     let spec = profile.spec();
-    let engine = load_engine()?;
+    let engine = load_engine(&spec.scenarios)?;
     let lanes = match caravan::lanes::read_od(&engine, od) {
         Ok(l) => l,
         Err(e) => return fail(&e, e.exit_code()),

@@ -339,3 +339,79 @@ fn sco_covers_most_of_eurasia_and_over_two_fifths_of_the_world() {
     );
     assert!(caravan::groups::groups(&data, Some("nope")).is_err());
 }
+
+/// A line drawn by waypoints needs a variant network: the CLI builds it on first use
+/// (cached beside the shipped one), the baseline on it is the shipped answer, and the new
+/// crossing takes the lane. A drawn end far from any line fails before routing, naming it.
+#[test]
+fn a_line_added_by_waypoints_is_built_into_a_variant_network_and_routed() {
+    let (code, out, err) = caravan(&[
+        "compare",
+        "Karamay",
+        "Novosibirsk",
+        "--modes",
+        "rail",
+        "--scenario",
+        "ayagoz-bakhty-railway",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let shipped = common::plan("Karamay", "Novosibirsk", |s| s.modes = vec!["rail".into()]);
+    let base = v["baseline"]["totals"]["distance_km"].as_f64().unwrap();
+    assert!(
+        (base - shipped.routes[0].route.totals.distance_km).abs() < 0.5,
+        "variant baseline {base} km against the shipped network's {} km",
+        shipped.routes[0].route.totals.distance_km
+    );
+    let corridor = v["scenario"]["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+        + &v["changes"].to_string();
+    assert!(corridor.contains("Bakhty"), "{out}");
+    assert!(
+        v["delta"]["distance_km"].as_f64().unwrap() < -150.0,
+        "{}",
+        v["delta"]
+    );
+
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("scenarios");
+    std::fs::create_dir_all(&dir).unwrap();
+    let far = dir.join("far-line.toml");
+    std::fs::write(
+        &far,
+        "name = \"far-line\"\ndescription = \"a line that ends in the Taklamakan\"\n\n[[add]]\nid = \"nowhere\"\nmode = \"rail\"\nwaypoints = [\n  { name = \"Kashgar\", lat = 39.47, lon = 75.99 },\n  { name = \"dunes\", lat = 39.0, lon = 83.0 },\n]\n",
+    )
+    .unwrap();
+    let (code, _, err) = caravan(&[
+        "route",
+        "Kashgar",
+        "Hotan",
+        "--scenario",
+        far.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("nowhere") && err.contains("dunes") && err.contains("snap_km"),
+        "{err}"
+    );
+    std::fs::write(
+        &far,
+        "name = \"far-line\"\ndescription = \"x\"\n\n[[add]]\nid = \"boat\"\nmode = \"sea\"\nwaypoints = []\n",
+    )
+    .unwrap();
+    let (code, _, err) = caravan(&[
+        "route",
+        "Kashgar",
+        "Hotan",
+        "--scenario",
+        far.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("far-line.toml") && err.contains("line 4") && err.contains("rail or road"),
+        "{err}"
+    );
+}
