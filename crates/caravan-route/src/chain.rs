@@ -304,17 +304,24 @@ impl ChainContraction {
     pub fn core_weights_into(&self, weights: &[u32], cap: u32, out: &mut Vec<u32>) {
         use rayon::prelude::*;
         out.clear();
-        out.par_extend((0..self.core_arc_count()).into_par_iter().map(|a| {
-            let mut sum: u64 = 0;
-            for &o in self.arcs_of(a as u32) {
-                let w = weights[o as usize];
-                if w == INFINITY || w >= cap {
-                    return cap;
-                }
-                sum += w as u64;
+        out.par_extend(
+            (0..self.core_arc_count())
+                .into_par_iter()
+                .map(|a| self.core_weight(a as u32, weights, cap)),
+        );
+    }
+
+    /// One core arc's weight: the sum along its original arcs, `cap` if any is closed.
+    pub fn core_weight(&self, core_arc: u32, weights: &[u32], cap: u32) -> u32 {
+        let mut sum: u64 = 0;
+        for &o in self.arcs_of(core_arc) {
+            let w = weights[o as usize];
+            if w == INFINITY || w >= cap {
+                return cap;
             }
-            sum.min(cap as u64) as u32
-        }));
+            sum += w as u64;
+        }
+        sum.min(cap as u64) as u32
     }
 
     /// Where a search starting at `node` enters the core: the node itself, or the ends of

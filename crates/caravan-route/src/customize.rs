@@ -93,6 +93,32 @@ pub(crate) fn inputs_valid(inputs: &[(u32, u32)], arcs: usize, input_arcs: usize
             .all(|e| arc(e) < arcs && (e.1 as usize) < input_arcs)
 }
 
+/// The nodes whose up-arcs can depend on the `changed` input arcs, ascending: the tails
+/// of the shortcuts they initialise and all their elimination-tree ancestors.
+pub(crate) fn affected_nodes(cch: &CchView, inputs: &[(u32, u32)], changed: &[usize]) -> Vec<u32> {
+    let mut wanted: Vec<u32> = changed.iter().map(|&a| a as u32).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let up = cch.up_first_out;
+    let parent = cch.elimination_tree_parent;
+    let mut out: Vec<u32> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for &(tag, input) in inputs {
+        if wanted.binary_search(&input).is_err() {
+            continue;
+        }
+        let arc = tag & !BACKWARD;
+        // The tail: the node whose up-arc range holds `arc`.
+        let mut x = (up.partition_point(|&f| f <= arc) - 1) as u32;
+        while x != NONE && seen.insert(x) {
+            out.push(x);
+            x = parent[x as usize];
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Marks an entry of [`Schedule::inputs`] as initialising the backward weight.
 const BACKWARD: u32 = 1 << 31;
 
@@ -223,6 +249,46 @@ impl Schedule {
             node_inputs: &self.node_inputs,
         };
         self.roots.par_iter().for_each(|&r| self.task(&job, r));
+    }
+
+    /// Re-relaxes only `nodes` (ascending ids, which are ranks), after some input weights
+    /// changed: the nodes whose up-arcs can depend on those inputs, i.e. the tails of the
+    /// shortcuts they initialise and every elimination-tree ancestor of them (a node's
+    /// triangles read only its descendants' arcs). Every other shortcut keeps its weight,
+    /// so the result equals a full customization of `weights`.
+    pub(crate) fn relax_nodes(
+        &self,
+        cch: &CchView,
+        inputs: &[(u32, u32)],
+        weights: &[u32],
+        out: &mut Metric,
+        nodes: &[u32],
+    ) {
+        assert_eq!(weights.len(), self.input_arcs, "one weight per input arc");
+        assert_eq!(
+            out.forward.len(),
+            cch.cch_arc_count() as usize,
+            "a customized metric"
+        );
+        assert!(nodes.windows(2).all(|w| w[0] < w[1]), "ascending nodes");
+        assert!(
+            nodes.last().is_none_or(|&x| x < cch.node_count()),
+            "nodes in range"
+        );
+        let shared = Shared {
+            forward: out.forward.as_mut_ptr(),
+            backward: out.backward.as_mut_ptr(),
+        };
+        let job = Job {
+            cch,
+            shared: &shared,
+            weights,
+            inputs,
+            node_inputs: &self.node_inputs,
+        };
+        for &x in nodes {
+            relax_one(&job, x as usize);
+        }
     }
 
     /// Perfect customization (Dibbelt, Strasser and Wagner, §5.3): from the customized
@@ -527,6 +593,33 @@ mod tests {
             // Reused buffers give the same answer.
             schedule.customize_into(&view, &inputs, &w, &mut ours);
             prop_assert_eq!(&ours, &reference);
+        }
+
+        /// Changing a few inputs and re-relaxing only the nodes that can depend on them
+        /// (see [`Schedule::relax_nodes`]) equals customizing the changed weights afresh.
+        #[test]
+        fn relaxing_the_ancestors_of_changed_inputs_equals_customizing_afresh(
+            (n, arcs, w) in graph(20..300),
+            picks in proptest::collection::vec((any::<prop::sample::Index>(), prop_oneof![1 => Just(INF_WEIGHT), 1 => 1u32..9000]), 1..6),
+        ) {
+            let c = build(n, &arcs, &w);
+            let (view, inputs) = (c.view(), inputs_of(&c));
+            let schedule = Schedule::new(&view, &inputs, w.len());
+            let mut m = empty();
+            schedule.customize_into(&view, &inputs, &w, &mut m);
+            let mut changed = w.clone();
+            let picked: Vec<usize> = picks.iter().map(|(i, _)| i.index(w.len())).collect();
+            for (&a, (_, nw)) in picked.iter().zip(&picks) {
+                changed[a] = *nw;
+            }
+            let nodes = affected_nodes(&view, &inputs, &picked);
+            schedule.relax_nodes(&view, &inputs, &changed, &mut m, &nodes);
+            let mut fresh = empty();
+            schedule.customize_into(&view, &inputs, &changed, &mut fresh);
+            prop_assert_eq!(&m, &fresh);
+            // And back.
+            schedule.relax_nodes(&view, &inputs, &w, &mut m, &nodes);
+            prop_assert_eq!(&m, &c.customize(&w));
         }
 
         /// Perfect customization: every shortcut's weight is the exact distance between

@@ -172,6 +172,7 @@ impl Hierarchy {
             up_tail: OnceLock::new(),
             depth: OnceLock::new(),
             order: OnceLock::new(),
+            core_arc_of: OnceLock::new(),
         })
     }
 

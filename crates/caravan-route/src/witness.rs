@@ -67,6 +67,15 @@ impl Witnesses {
     }
 
     /// Forgets every memo (the metric changed).
+    /// Forgets the unpacking of these shortcuts (their weights changed).
+    pub fn forget(&mut self, arcs: std::ops::Range<usize>) {
+        for v in [&mut self.fwd, &mut self.bwd] {
+            if let Some(slots) = v.get(arcs.clone()) {
+                slots.iter().for_each(|m| m.store(UNKNOWN, Relaxed));
+            }
+        }
+    }
+
     pub fn reset(&mut self, arcs: usize) {
         for v in [&mut self.fwd, &mut self.bwd] {
             if v.len() == arcs {

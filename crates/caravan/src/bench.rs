@@ -474,6 +474,123 @@ pub fn bench_world(
         "rss_mb": rss,
         "peak_rss_mb": peak,
         "agree": *costs == exact && all.costs == exact && diagonal_agrees,
+        "criticality": criticality(&e, opts.seed, say)?,
+    }))
+}
+
+/// Lanes between the 200 most populous cities of Eurasia (a box: 0–75° N, 10° W–145° E),
+/// `k` seeded random ordered pairs of weight 1.
+fn city_lanes(e: &Engine, k: usize, seed: u64) -> Vec<crate::lanes::Lane> {
+    let mut cities: Vec<&caravan_network::City> = e
+        .net
+        .cities
+        .iter()
+        .filter(|c| (0.0..=75.0).contains(&c.lat) && (-10.0..=145.0).contains(&c.lon))
+        .collect();
+    cities.sort_by(|a, b| b.population.cmp(&a.population).then(a.name.cmp(&b.name)));
+    cities.truncate(200);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0x1a9e);
+    let mut lanes = Vec::with_capacity(k);
+    while lanes.len() < k && cities.len() > 1 {
+        let (a, b) = (
+            cities[rng.gen_range(0..cities.len())],
+            cities[rng.gen_range(0..cities.len())],
+        );
+        let at = |c: &caravan_network::City| e.net.resolve_place(&format!("{},{}", c.lat, c.lon));
+        if let (false, Ok(from), Ok(to)) = (std::ptr::eq(a, b), at(a), at(b)) {
+            lanes.push(crate::lanes::Lane {
+                line: lanes.len() + 1,
+                from,
+                to,
+                weight: 1.0,
+            });
+        }
+    }
+    lanes
+}
+
+/// Criticality of every chokepoint over 1,000 city lanes (default profile), exact, and by
+/// brute force (every lane re-routed, each closure customized afresh) on a sample of
+/// chokepoints: the top three and five drawn at random among those the lanes use. The
+/// brute-force time for all of them is extrapolated from the sample's.
+fn criticality(
+    e: &Engine,
+    seed: u64,
+    say: &dyn Fn(&str),
+) -> Result<Value, crate::engine::EngineError> {
+    use crate::criticality::{chokepoints, Options};
+    let fail = |m: crate::matrix::MatrixError| {
+        crate::engine::EngineError::Metric(caravan_metric::MetricError::Params {
+            path: "bench criticality".into(),
+            message: m.to_string(),
+        })
+    };
+    let lanes = city_lanes(e, 1000, seed);
+    let spec = ProfileSpec::default();
+    say("world: criticality of every chokepoint over 1000 lanes (exact)");
+    let t = Instant::now();
+    let exact = e
+        .criticality(&lanes, &spec, &Options::default(), &|_, _| {})
+        .map_err(fail)?;
+    let exact_s = t.elapsed().as_secs_f64();
+    let all = chokepoints(&e.net);
+    let index = |kind, name: &str| all.iter().position(|c| c.kind == kind && c.name == name);
+    let mut sample: Vec<usize> = exact
+        .ranking
+        .iter()
+        .take(3)
+        .filter_map(|r| index(r.kind, &r.name))
+        .collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0xc417);
+    let used = &exact.ranking;
+    while sample.len() < 8.min(used.len()) {
+        let r = &used[rng.gen_range(0..used.len())];
+        if let Some(i) = index(r.kind, &r.name).filter(|i| !sample.contains(i)) {
+            sample.push(i);
+        }
+    }
+    say("world: criticality by brute force on a sample of chokepoints");
+    let t = Instant::now();
+    let brute = e
+        .criticality(
+            &lanes,
+            &spec,
+            &Options {
+                brute_force: true,
+                only: Some(sample.clone()),
+            },
+            &|_, _| {},
+        )
+        .map_err(fail)?;
+    let brute_s = t.elapsed().as_secs_f64();
+    let brute_all_s = brute_s / sample.len().max(1) as f64 * exact.chokepoints_used as f64;
+    // Identical: the same figures for every sampled chokepoint, in the same order.
+    let key = |r: &crate::criticality::Entry| (r.kind, r.name.clone());
+    let figures = |r: &crate::criticality::Entry| {
+        (
+            (r.weighted_increase_usd * 100.0).round() as i64,
+            r.disconnected_lanes,
+        )
+    };
+    let in_exact: Vec<_> = exact
+        .ranking
+        .iter()
+        .filter(|r| brute.ranking.iter().any(|b| key(b) == key(r)))
+        .map(|r| (key(r), figures(r)))
+        .collect();
+    let in_brute: Vec<_> = brute.ranking.iter().map(|r| (key(r), figures(r))).collect();
+    Ok(json!({
+        "lanes": lanes.len(),
+        "routed_lanes": exact.routed_lanes,
+        "chokepoints": exact.chokepoints,
+        "chokepoints_used": exact.chokepoints_used,
+        "exact_s": round(exact_s, 2),
+        "brute_force_sample": sample.len(),
+        "brute_force_sample_s": round(brute_s, 2),
+        "brute_force_all_s_estimated": round(brute_all_s, 1),
+        "speedup_vs_brute_force": round(brute_all_s / exact_s.max(1e-9), 1),
+        "identical": in_exact == in_brute && in_brute.len() == sample.len(),
+        "top": exact.ranking.iter().take(5).map(|r| format!("{} ({})", r.name, r.kind.as_str())).collect::<Vec<_>>(),
     }))
 }
 
@@ -512,11 +629,24 @@ pub fn report_table(r: &Value) -> String {
         "matrix_1000x1000_s",
         "agree",
     ];
+    let critical = [
+        "chokepoints_used",
+        "exact_s",
+        "brute_force_all_s_estimated",
+        "speedup_vs_brute_force",
+        "identical",
+    ];
     for g in r["graphs"].as_array().into_iter().flatten() {
         s += &format!("{}\n", g["name"].as_str().unwrap_or("?"));
         for k in keys {
             if !g[k].is_null() {
                 s += &format!("  {k:<26} {}\n", g[k]);
+            }
+        }
+        for k in critical {
+            let v = &g["criticality"][k];
+            if !v.is_null() {
+                s += &format!("  {:<26} {v}\n", format!("criticality_{k}"));
             }
         }
     }

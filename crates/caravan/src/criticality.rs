@@ -207,7 +207,10 @@ impl crate::Engine {
         let routed: Vec<usize> = (0..lanes.len()).filter(|&i| base[i].is_some()).collect();
         let mut ranking = Vec::new();
         let mut weights = batch.metric.weights.clone();
-        let mut custom: Option<caravan_route::Customized> = None;
+        // Exact mode closes one place after another on one customized copy, re-relaxing
+        // only the shortcuts above the closed arcs (and again to reopen them); brute force
+        // customizes every closure afresh, so the two also check each other.
+        let mut custom = self.hierarchy.customize(weights.clone());
         let total = chosen.len() as u64;
         for (done, &c) in chosen.iter().enumerate() {
             let ch = &all[c];
@@ -219,11 +222,12 @@ impl crate::Engine {
             for &a in &ch.arcs {
                 weights[a as usize] = INFINITY;
             }
-            match custom.as_mut() {
-                Some(m) => self.hierarchy.customize_into(&weights, m),
-                None => custom = Some(self.hierarchy.customize(weights.clone())),
+            if opts.brute_force {
+                self.hierarchy.customize_into(&weights, &mut custom);
+            } else {
+                self.hierarchy.update_arcs(&mut custom, &ch.arcs, &weights);
             }
-            let m = custom.as_ref().expect("customized above");
+            let m = &custom;
             let results: Vec<(usize, Option<f64>)> = affected
                 .par_iter()
                 .map_init(
@@ -238,6 +242,9 @@ impl crate::Engine {
                 .collect();
             for &a in &ch.arcs {
                 weights[a as usize] = batch.metric.weights[a as usize];
+            }
+            if !opts.brute_force {
+                self.hierarchy.update_arcs(&mut custom, &ch.arcs, &weights);
             }
             let mut e = Entry {
                 rank: 0,
