@@ -411,6 +411,12 @@ impl<'a> Metric<'a> {
                     c.terminal_h = r.terminal_h;
                     c.terminal_usd = r.terminal_usd;
                 }
+                // A terminal whose two sides lie in different countries is a border too.
+                if a.border != NONE {
+                    let b = self.crossing(a.border);
+                    c.border_h = b.hours as f64;
+                    c.border_usd = b.usd_per_feu as f64 * units;
+                }
                 return c;
             }
             ArcKind::Ferry(id) => {

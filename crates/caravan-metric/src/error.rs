@@ -5,6 +5,9 @@ pub enum MetricError {
     /// A scenario file that does not parse, or names a place the network lacks.
     #[error("scenario {origin}: {message}")]
     Scenario { origin: String, message: String },
+    /// A request beyond what the modelled carriers can do (a shipment over its limit).
+    #[error("{0}")]
+    Limit(String),
     #[error("unknown {what} '{value}'; valid: {valid}")]
     Unknown {
         what: &'static str,

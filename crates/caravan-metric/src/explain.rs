@@ -441,6 +441,21 @@ impl Metric<'_> {
                 });
                 let rail = if na.mode == Mode::Rail { a.from } else { a.to };
                 rail_terminal(&mut events, &cost, term.name.clone(), rail);
+                if a.border != NONE {
+                    events.push(Event {
+                        kind: EventKind::Border,
+                        place: net.crossings[a.border as usize].name.clone(),
+                        duration_h: cost.border_h,
+                        cost_usd: cost.border_usd,
+                        lat: term.lat as f64,
+                        lon: term.lon as f64,
+                        detail: format!(
+                            "{}→{}",
+                            net.country_code(na.country),
+                            net.country_code(nb.country)
+                        ),
+                    });
+                }
                 continue;
             }
             let (mlat, mlon) = (na.lat as f64, na.lon as f64);
@@ -503,9 +518,9 @@ impl Metric<'_> {
                 leg_last = CountryId::MAX;
                 Leg::start(a.mode, node_name(net, a.from))
             });
-            // Leg time is movement (and ferry waits); border/gauge dwell are events.
+            // Leg time is movement; ferry waits, border and gauge dwell are events.
             leg.distance_km += a.km as f64;
-            leg.duration_h += cost.travel_h + cost.wait_h;
+            leg.duration_h += cost.travel_h;
             leg.cost_usd += cost.travel_usd + sea_leg.map_or(0.0, |s| s.usd_delta);
             leg.co2_kg += cost.co2_kg;
             push_country(&mut leg.countries, &mut leg_last, na.country);
@@ -559,7 +574,11 @@ impl Metric<'_> {
             e.duration_h = round(e.duration_h, 1);
             e.cost_usd = round(e.cost_usd, 0);
         }
-        let totals = self.totals_from(sums, arcs, origin.map(|a| a.km), destination.map(|a| a.km));
+        let totals = parts_total(
+            &legs,
+            &events,
+            self.totals_from(sums, arcs, origin.map(|a| a.km), destination.map(|a| a.km)),
+        );
         let vot = self.value_of_time_usd_h();
         let generalized_cost = GeneralizedCost {
             money_usd: totals.cost_usd,
@@ -572,15 +591,19 @@ impl Metric<'_> {
             value_of_time_usd_per_h: round(vot, 2),
         };
         let main = main_modes(&legs);
-        let summary = format!(
-            "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",
-            main.join("+"),
-            countries.join("→"),
-            totals.distance_km,
-            totals.duration_days,
-            totals.cost_usd,
-            totals.co2_kg
-        );
+        let summary = if legs.is_empty() && events.is_empty() {
+            "nothing to move: the origin and the destination are the same place (0 km)".to_string()
+        } else {
+            format!(
+                "{} via {}: {:.0} km, {:.1} days, USD {:.0}, {:.0} kg CO2e",
+                main.join("+"),
+                countries.join("→"),
+                totals.distance_km,
+                totals.duration_days,
+                totals.cost_usd,
+                totals.co2_kg
+            )
+        };
         Route {
             summary,
             totals,
@@ -595,6 +618,31 @@ impl Metric<'_> {
             arcs: arcs.to_vec(),
         }
     }
+}
+
+/// The totals as the sum of the rounded legs and events, so that a reader adding up what
+/// is shown gets the total shown. `exact` (summed before rounding) differs only by rounding;
+/// debug builds check that nothing is missing from the parts.
+fn parts_total(legs: &[Leg], events: &[Event], exact: Totals) -> Totals {
+    // `+ 0.0`: an empty f64 sum is −0.0, which would print as "-0 km".
+    let sum = |f: &dyn Fn(&Leg) -> f64| legs.iter().map(f).sum::<f64>() + 0.0;
+    let events_h: f64 = events.iter().map(|e| e.duration_h).sum::<f64>() + 0.0;
+    let events_usd: f64 = events.iter().map(|e| e.cost_usd).sum::<f64>() + 0.0;
+    let duration_h = round(sum(&|l| l.duration_h) + events_h, 1);
+    let t = Totals {
+        distance_km: round(sum(&|l| l.distance_km), 1),
+        duration_h,
+        duration_days: round(duration_h / 24.0, 2),
+        cost_usd: round(sum(&|l| l.cost_usd) + events_usd, 0),
+        co2_kg: round(sum(&|l| l.co2_kg), 1),
+    };
+    let slack = 0.6 * (legs.len() + events.len()) as f64 + 1.0;
+    debug_assert!(
+        (t.duration_h - exact.duration_h).abs() <= slack * 0.1 + 0.1
+            && (t.cost_usd - exact.cost_usd).abs() <= slack,
+        "parts {t:?} against the exact totals {exact:?}"
+    );
+    t
 }
 
 /// Modes carrying at least 10% of the distance (access legs excluded), in route order.
@@ -617,7 +665,7 @@ pub fn main_modes(legs: &[Leg]) -> Vec<String> {
             out.push(m);
         }
     }
-    if out.is_empty() {
+    if out.is_empty() && !legs.is_empty() {
         out.push("road".into());
     }
     out

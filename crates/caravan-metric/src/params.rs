@@ -43,6 +43,9 @@ pub struct Params {
     pub container_payload_t: f64,
     /// Modes each cargo may use, by cargo name.
     pub cargo_modes: HashMap<String, Vec<Mode>>,
+    /// The most one shipment of each cargo can be (t): a container's payload, the largest
+    /// ship for bulk (`cargo.<name>.max_lot_t`).
+    pub max_lot_t: HashMap<String, f64>,
     /// Default value of the goods in one FEU (USD) and the inventory carrying rate per year:
     /// the value of an hour in transit is value × rate / 8,760.
     pub goods_value_usd_per_feu: f64,
@@ -97,6 +100,25 @@ fn by_country<T: Copy>(
 }
 
 impl Params {
+    /// A shipment heavier than its cargo's one-shipment limit is a mistake to name, not a
+    /// route to search for (the weights would overflow into "not connected").
+    pub fn check_lot(&self, cargo: &str, tonnes: Option<f64>) -> Result<(), MetricError> {
+        let (Some(t), Some(&max)) = (tonnes, self.max_lot_t.get(cargo)) else {
+            return Ok(());
+        };
+        if t > max {
+            let what = if cargo == "container" {
+                "the most a 40-ft container carries"
+            } else {
+                "the largest single carrier's load"
+            };
+            return Err(MetricError::Limit(format!(
+                "--tonnes {t}: one {cargo} shipment is at most {max} t ({what}; data/params.toml cargo.{cargo}.max_lot_t); split larger quantities into shipments"
+            )));
+        }
+        Ok(())
+    }
+
     pub fn load(path: &Path) -> Result<Params, MetricError> {
         Self::load_with(path, &[])
     }
@@ -112,6 +134,7 @@ impl Params {
             message: m,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        caravan_network::ranges::check(&text).map_err(&err)?;
         let mut doc: Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
         crate::scenario::apply_params(&mut doc, changes).map_err(err)?;
         let get = |p: &str| -> Result<f64, MetricError> {
@@ -184,6 +207,7 @@ impl Params {
             },
         };
         let mut cargo_modes = HashMap::new();
+        let mut max_lot_t = HashMap::new();
         for (name, c) in doc
             .get("cargo")
             .and_then(|c| c.as_table())
@@ -200,6 +224,18 @@ impl Params {
                 })
                 .unwrap_or_else(|| Mode::ALL.to_vec());
             cargo_modes.insert(name.clone(), ms);
+            if let Some(v) = c.get("max_lot_t") {
+                match num(v) {
+                    Some(t) if t.is_finite() && t > 0.0 => {
+                        max_lot_t.insert(name.clone(), t);
+                    }
+                    _ => {
+                        return Err(err(format!(
+                            "cargo.{name}.max_lot_t must be a positive number of tonnes"
+                        )))
+                    }
+                }
+            }
         }
         let mut passages = HashMap::new();
         let mut closed_passages = Vec::new();
@@ -230,6 +266,7 @@ impl Params {
             hours_of_service,
             container_payload_t: get("cargo.container.payload_t")?,
             cargo_modes,
+            max_lot_t,
             goods_value_usd_per_feu: get("objective.balanced.goods_value_usd_per_feu")?,
             carrying_rate_per_year: get("objective.balanced.inventory_carrying_rate_per_year")?,
             carbon_price_usd_per_t: opt("objective.balanced.carbon_price_usd_per_t_co2e")

@@ -51,17 +51,42 @@ const MIN_COMPONENT_NODES: u32 = 200;
 /// How far a named crossing or gauge station may lie from the arc it labels.
 pub(crate) const NAMED_MATCH_KM: f64 = 60.0;
 
-/// The data directory: `$CARAVAN_DATA`, else the repository's `data/` (the build-time
-/// location), else `./data`.
+/// The data directory: `$CARAVAN_DATA` when set (and then only it: a wrong path is an
+/// error, never a silent fall-back to other data), else the repository's `data/` (the
+/// build-time location), else `./data`.
 pub fn data_dir() -> Result<PathBuf, NetworkError> {
-    let candidates: Vec<PathBuf> = std::env::var_os("CARAVAN_DATA")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
-            PathBuf::from("data"),
-        ])
-        .collect();
+    if let Some(v) = std::env::var_os("CARAVAN_DATA").filter(|v| !v.is_empty()) {
+        let dir = PathBuf::from(&v);
+        if !dir.is_dir() {
+            return Err(NetworkError::BadData {
+                path: dir,
+                reason: if std::path::Path::new(&v).exists() {
+                    "is not a directory".into()
+                } else {
+                    "does not exist".into()
+                },
+            });
+        }
+        if !dir.join("network").join("manifest.json").exists() {
+            return Err(NetworkError::BadData {
+                path: dir,
+                reason: "has no network/manifest.json (it should be caravan's data/ folder)".into(),
+            });
+        }
+        return Ok(dir.canonicalize().unwrap_or(dir));
+    }
+    if std::env::var_os("CARAVAN_DATA").is_some() {
+        return Err(NetworkError::BadData {
+            path: PathBuf::new(),
+            reason: "is empty; unset it to use the shipped data".into(),
+        });
+    }
+    let candidates: Vec<PathBuf> = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"),
+        PathBuf::from("data"),
+    ]
+    .into_iter()
+    .collect();
     for c in &candidates {
         if c.join("network").join("manifest.json").exists() {
             return Ok(c.canonicalize().unwrap_or(c.clone()));
@@ -470,14 +495,18 @@ fn load_aliases(b: &mut Builder, dir: &Path) -> Result<(), NetworkError> {
     }
     #[derive(serde::Deserialize)]
     struct File {
+        #[serde(default)]
         alias: Vec<Alias>,
     }
     let path = dir.join("places/aliases.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
-    let f: File = toml::from_str(&text).map_err(|source| NetworkError::Toml {
-        path: path.clone(),
-        source,
-    })?;
+    let f: File = toml::from_str(&text).map_err(|e| NetworkError::toml(path.clone(), &text, &e))?;
+    if f.alias.is_empty() {
+        return Err(NetworkError::format(
+            &path,
+            "no [[alias]] entries (is the file truncated?)",
+        ));
+    }
     for a in f.alias {
         let country = b.country(&a.country);
         let city = b

@@ -8,13 +8,21 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Bump when [`Network`]'s layout or the build's semantics change.
-pub const CACHE_FORMAT: u32 = 6;
+pub const CACHE_FORMAT: u32 = 7;
 const MAGIC: &[u8; 8] = b"CARAVAN\0";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CacheStatus {
     Loaded(PathBuf),
-    Built { path: PathBuf, reason: String },
+    Built {
+        path: PathBuf,
+        reason: String,
+    },
+    /// Built in memory: the cache file could not be written (`reason`).
+    Uncached {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 /// Hash of every file under data/ that the build reads (names and contents).
@@ -39,6 +47,7 @@ fn data_key(dir: &Path) -> Result<u64, NetworkError> {
 
 pub fn cache_dir() -> PathBuf {
     std::env::var_os("CARAVAN_CACHE")
+        .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("caravan-cache"))
 }
@@ -74,7 +83,17 @@ pub fn load_or_build_with(
         Err(r) => r,
     };
     let net = build_with(data_dir, adds, progress)?;
-    write(&path, key, &net)?;
+    // A cache that cannot be written (read-only, or CARAVAN_CACHE names a file) costs the
+    // next run a rebuild, not this run its answer.
+    if let Err(e) = write(&path, key, &net) {
+        return Ok((
+            net,
+            CacheStatus::Uncached {
+                path,
+                reason: e.to_string(),
+            },
+        ));
+    }
     Ok((net, CacheStatus::Built { path, reason }))
 }
 

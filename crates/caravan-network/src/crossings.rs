@@ -8,7 +8,10 @@ use crate::overlay::{BorderDefault, Overlay};
 use crate::NetworkError;
 use std::collections::HashMap;
 
-/// Border crossings: every road, rail or ferry arc whose ends lie in different countries.
+/// Border crossings: every road, rail or ferry arc whose ends lie in different countries,
+/// and every terminal transfer that does (a station a few hundred metres over a border, as
+/// at Kasur on the PK–IN line: without it the route changes country unseen, through a
+/// closed border).
 /// Named crossings override the defaults (by mode, and for crossings inside one customs
 /// union or touching given countries).
 pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), NetworkError> {
@@ -33,7 +36,7 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
         let a = &b.net.arcs[ai];
         let crosses = match a.kind {
             ArcKind::Line => matches!(a.mode, Mode::Road | Mode::Rail),
-            ArcKind::Ferry(_) => true,
+            ArcKind::Ferry(_) | ArcKind::Transfer(_) => true,
             _ => false,
         };
         if !crosses {

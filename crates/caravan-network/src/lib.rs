@@ -17,6 +17,7 @@ mod io;
 mod model;
 pub mod overlay;
 mod places;
+pub mod ranges;
 mod report;
 pub mod spatial;
 mod terminals;
@@ -26,7 +27,7 @@ pub use build::{build, build_with, data_dir, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
 pub use cache::{cache_dir, load_or_build, load_or_build_with, CacheStatus, CACHE_FORMAT};
 pub use error::NetworkError;
 pub use model::*;
-pub use places::{Place, PlaceError, PlaceKind};
+pub use places::{shown, Place, PlaceError, PlaceKind, MAX_QUERY_BYTES};
 pub use report::{LayerStats, NetworkReport};
 
 /// How far from a point a city may be to name it (km).

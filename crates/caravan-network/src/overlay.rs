@@ -226,10 +226,8 @@ pub struct Overlay {
 
 fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, NetworkError> {
     let text = std::fs::read_to_string(path).map_err(|e| NetworkError::io(path, e))?;
-    toml::from_str(&text).map_err(|source| NetworkError::Toml {
-        path: path.to_path_buf(),
-        source,
-    })
+    crate::ranges::check(&text).map_err(|m| NetworkError::format(path, m))?;
+    toml::from_str(&text).map_err(|e| NetworkError::toml(path.to_path_buf(), &text, &e))
 }
 
 #[derive(Deserialize)]

@@ -30,17 +30,45 @@ pub struct Place {
     pub index: u32,
 }
 
+/// The longest place query accepted (bytes). The longest city name in the gazetteer is
+/// well under 100 characters; beyond this a query is a mistake (a pasted file), and fuzzy
+/// matching it would take minutes.
+pub const MAX_QUERY_BYTES: usize = 200;
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum PlaceError {
-    #[error("unknown place '{query}'{}", suggest(.candidates))]
+    #[error("unknown place '{}'{}", shown(.query), suggest(.candidates))]
     Unknown {
         query: String,
         candidates: Vec<String>,
     },
     #[error(
-        "bad coordinates '{query}': {reason} (use 'lat,lon' in decimal degrees, e.g. 39.47,75.99)"
+        "bad coordinates '{}': {reason} (use 'lat,lon' in decimal degrees, e.g. 39.47,75.99)",
+        shown(.query)
     )]
     BadCoordinates { query: String, reason: String },
+    #[error("place name '{}' is {bytes} bytes long; at most {MAX_QUERY_BYTES} are accepted", shown(.query))]
+    TooLong { query: String, bytes: usize },
+    #[error("empty place name: give a city, 'lat,lon', a UN/LOCODE or an IATA code")]
+    Empty,
+}
+
+/// A user's text as a message shows it: control characters escaped (a name must not move
+/// the cursor or recolour the terminal), and cut to 60 characters.
+pub fn shown(q: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in q.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn suggest(c: &[String]) -> String {
@@ -68,8 +96,11 @@ fn parse_coordinates(q: &str) -> Option<Result<(f64, f64), String>> {
     }
     let (Ok(lat), Ok(lon)) = (parts[0].parse::<f64>(), parts[1].parse::<f64>()) else {
         // Looks like coordinates only if both sides are numeric-ish.
-        let numeric =
-            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || ".-+eE".contains(c));
+        // ("EE" is all exponent letters: a country code, not a number.)
+        let numeric = |s: &str| {
+            s.chars().any(|c| c.is_ascii_digit())
+                && s.chars().all(|c| c.is_ascii_digit() || ".-+eE".contains(c))
+        };
         return (numeric(parts[0]) || numeric(parts[1])).then(|| Err("not a number".into()));
     };
     if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
@@ -83,7 +114,18 @@ fn parse_coordinates(q: &str) -> Option<Result<(f64, f64), String>> {
 
 impl Network {
     pub fn resolve_place(&self, query: &str) -> Result<Place, PlaceError> {
-        let q = query.trim();
+        // A byte-order mark that a spreadsheet left on the first line of a file.
+        let q = query.trim().trim_start_matches('\u{feff}').trim();
+        if q.len() > MAX_QUERY_BYTES {
+            let cut = q.char_indices().nth(80).map_or(q.len(), |(i, _)| i);
+            return Err(PlaceError::TooLong {
+                query: q[..cut].to_string(),
+                bytes: q.len(),
+            });
+        }
+        if q.is_empty() {
+            return Err(PlaceError::Empty);
+        }
         if let Some(r) = parse_coordinates(q) {
             let (lat, lon) = r.map_err(|reason| PlaceError::BadCoordinates {
                 query: q.to_string(),
@@ -141,7 +183,10 @@ impl Network {
                     && self.country_id(c.trim()).is_some()
                     && !n.trim().is_empty() =>
             {
-                (n.trim(), self.country_id(c.trim()))
+                (
+                    n.trim().trim_end_matches(',').trim_end(),
+                    self.country_id(c.trim()),
+                )
             }
             _ => (q, None),
         };
@@ -177,19 +222,30 @@ impl Network {
         if let Some(&best) = matches.iter().max_by_key(|&&i| self.cities[i].population) {
             let c = &self.cities[best];
             let note = (matches.len() > 1).then(|| {
-                let others: Vec<String> = matches
+                let others: Vec<usize> =
+                    matches.iter().copied().filter(|&i| i != best).take(4).collect();
+                let listed: Vec<String> = others
                     .iter()
-                    .filter(|&&i| i != best)
-                    .take(4)
-                    .map(|&i| format!("{} ({})", self.cities[i].name, self.country_code(self.cities[i].country)))
+                    .map(|&i| {
+                        let o = &self.cities[i];
+                        format!("{} ({}, {:.2},{:.2})", o.name, self.country_code(o.country), o.lat, o.lon)
+                    })
                     .collect();
+                // A country code picks another only if it names another country; else the
+                // other's coordinates do.
+                let other = &self.cities[others[0]];
+                let pick = if other.country != c.country {
+                    format!("'{name_part}, {}'", self.country_code(other.country))
+                } else {
+                    format!("'{:.2},{:.2}'", other.lat, other.lon)
+                };
                 format!(
-                    "'{q}' is ambiguous: chose {} ({}, population {}); also {}. Add a country code, e.g. '{name_part}, {}'",
+                    "'{}' is ambiguous: chose {} ({}, population {}); also {}. To pick another, give e.g. {pick}",
+                    shown(q),
                     c.name,
                     self.country_code(c.country),
                     c.population,
-                    others.join(", "),
-                    self.country_code(self.cities[matches.iter().copied().find(|&i| i != best).unwrap_or(best)].country)
+                    listed.join(", "),
                 )
             });
             return Ok(self.city_place(best, q, note));
@@ -281,6 +337,10 @@ impl Network {
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.name, self.country)
+        if self.country.is_empty() {
+            write!(f, "{}", self.name)
+        } else {
+            write!(f, "{} ({})", self.name, self.country)
+        }
     }
 }

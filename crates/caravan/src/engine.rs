@@ -176,7 +176,9 @@ impl Engine {
 }
 
 pub fn default_cache_dir() -> PathBuf {
+    // Set but empty means unset (as for most variables), not the current directory.
     std::env::var_os("CARAVAN_CACHE")
+        .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| dirs::cache_dir().map(|d| d.join("caravan")))
         .unwrap_or_else(caravan_network::cache_dir)

@@ -15,6 +15,7 @@ pub mod output;
 pub mod peers;
 pub mod plan;
 pub mod scenarios;
+pub mod tempfiles;
 pub mod validate;
 
 pub use engine::{Engine, EngineError};

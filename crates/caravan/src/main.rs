@@ -8,7 +8,44 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+/// Standard output, written and flushed at once so that a closed pipe or a full disk is
+/// seen where it happens (`print!` would panic): see [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
+}
+macro_rules! outln {
+    () => { $crate::emit("\n") };
+    ($($t:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($t)*))) };
+}
+
 mod whatif;
+
+/// Writes to standard output. A reader that went away (`| head`) ends the program quietly,
+/// as `cat` does; any other failure (a full disk) is an error naming it, exit 1.
+pub(crate) fn emit(s: &str) -> Result<()> {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    o.write_all(s.as_bytes())
+        .and_then(|_| o.flush())
+        .map_err(output_error)
+}
+
+/// The failure for an error writing the output.
+pub(crate) fn output_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Fail {
+            code: 0,
+            message: String::new(),
+        }
+        .into()
+    } else {
+        Fail {
+            code: 1,
+            message: format!("cannot write the output: {e}"),
+        }
+        .into()
+    }
+}
 
 #[global_allocator]
 static ALLOC: caravan::huge_pages::HugePages = caravan::huge_pages::HugePages;
@@ -219,7 +256,7 @@ struct ProfileArgs {
     #[arg(long, default_value = "container")]
     cargo: String,
     /// Tonnes carried (container payload, or bulk/liquid/gas quantity)
-    #[arg(long)]
+    #[arg(long, value_parser = positive)]
     tonnes: Option<f64>,
     /// What to minimise: time, cost, co2 or balanced: the shipper's generalized cost =
     /// freight USD + the goods' time in transit (cargo value × 20%/year carrying rate) +
@@ -227,19 +264,19 @@ struct ProfileArgs {
     #[arg(long, default_value = "balanced")]
     optimize: String,
     /// Allowed modes, comma-separated: road,rail,sea,ferry,air,pipeline (default: all)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = listed)]
     modes: Vec<String>,
     /// Countries to avoid: ISO alpha-2 codes or groups (SCO, EU, EAEU, ...), comma-separated
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = listed)]
     avoid_countries: Vec<String>,
     /// Only these countries (codes or groups), comma-separated
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = listed)]
     only_countries: Vec<String>,
     /// Sea passages to avoid: suez, babalmandab, ormuz, malacca, bosporus, ...
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = listed)]
     avoid_passages: Vec<String>,
     /// Scenario to apply (repeatable), e.g. cku (opens the China–Kyrgyzstan–Uzbekistan railway)
-    #[arg(long = "scenario")]
+    #[arg(long = "scenario", value_parser = listed)]
     scenarios: Vec<String>,
     /// Truck drivers per vehicle: 1, or 2 taking turns (multi-manning, common on TIR runs
     /// across Central Asia): road time follows the drivers' hours rules of EU 561/2006 and
@@ -248,8 +285,32 @@ struct ProfileArgs {
     drivers: u8,
     /// Value of the goods shipped, USD (default USD 40,000 per container): what an hour in
     /// transit costs under `--optimize balanced`; high-value goods favour fast modes
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", value_parser = positive)]
     cargo_value: Option<f64>,
+}
+
+/// One entry of a list option: an empty one (`--modes ''`, `--modes rail,`) is a mistake,
+/// not "no constraint".
+fn listed(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(
+            "empty entry; give names separated by commas (omit the option for no constraint)"
+                .into(),
+        );
+    }
+    Ok(t.to_string())
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(x) => Err(format!("{x} is not a positive number")),
+        Err(e) => Err(format!(
+            "'{}' is not a number: {e}",
+            caravan_network::shown(s)
+        )),
+    }
 }
 
 impl ProfileArgs {
@@ -291,11 +352,31 @@ impl std::fmt::Display for Fail {
 
 impl std::error::Error for Fail {}
 
+/// Do two paths name one file (the second need not exist yet)?
+pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// The data directory, or exit 2 naming what is wrong with `CARAVAN_DATA`.
+fn data_dir() -> Result<std::path::PathBuf> {
+    caravan_network::data_dir().map_err(|e| {
+        Fail {
+            code: 2,
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
 /// Loads the engine for a request with these scenarios: the shipped network, or the variant
 /// that also has the lines they draw by waypoints (built once, then cached).
 fn load_engine(scenarios: &[String]) -> Result<Engine> {
     let bad_input = |message: String| Fail { code: 2, message };
-    let data = caravan_network::data_dir().map_err(|e| bad_input(e.to_string()))?;
+    let data = data_dir()?;
     let adds =
         caravan::scenarios::added_links(&data, scenarios).map_err(|e| bad_input(e.to_string()))?;
     let bar = if std::io::stderr().is_terminal() {
@@ -311,6 +392,9 @@ fn load_engine(scenarios: &[String]) -> Result<Engine> {
         indicatif::ProgressBar::hidden()
     };
     let mut started = false;
+    let cache = caravan::engine::default_cache_dir();
+    caravan::tempfiles::watch(&cache);
+    caravan::tempfiles::sweep(&cache);
     let engine = Engine::load_with(&adds, &mut |step, f| {
         if !started {
             started = true;
@@ -325,16 +409,27 @@ fn load_engine(scenarios: &[String]) -> Result<Engine> {
     });
     bar.finish_and_clear();
     match engine {
-        Ok(e) => Ok(e),
-        Err(caravan::EngineError::Network(e @ caravan_network::NetworkError::Addition { .. })) => {
-            Err(bad_input(e.to_string()).into())
+        Ok(e) => {
+            if let caravan_network::CacheStatus::Uncached { reason, .. } = &e.cache {
+                eprintln!("caravan: warning: the network is not cached ({reason}); every run rebuilds it (about 20 s). Point CARAVAN_CACHE at a writable directory to keep it.");
+            }
+            Ok(e)
         }
+        // Bad data (a malformed or out-of-range file, a drawn line that joins nothing) is
+        // the user's to fix: exit 2 with the file and line, not an internal error.
+        Err(caravan::EngineError::Network(
+            e @ (caravan_network::NetworkError::Addition { .. }
+            | caravan_network::NetworkError::Toml { .. }
+            | caravan_network::NetworkError::Format { .. }
+            | caravan_network::NetworkError::BadData { .. }),
+        )) => Err(bad_input(e.to_string()).into()),
+        Err(caravan::EngineError::Metric(e)) => Err(bad_input(e.to_string()).into()),
         Err(e) => Err(e.into()),
     }
 }
 
-fn print_json(v: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(v).expect("json"));
+fn print_json(v: &serde_json::Value) -> Result<()> {
+    outln!("{}", serde_json::to_string_pretty(v)?)
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -374,9 +469,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match engine.plan(&req) {
                 Ok(plan) => {
                     match format {
-                        Format::Table => print!("{}", output::plan_table(&plan)),
-                        Format::Json => print_json(&output::plan_json(&plan)),
-                        Format::Geojson => print_json(&output::plan_geojson(&plan)),
+                        Format::Table => out!("{}", output::plan_table(&plan))?,
+                        Format::Json => print_json(&output::plan_json(&plan))?,
+                        Format::Geojson => print_json(&output::plan_geojson(&plan))?,
                     }
                     for p in [&plan.origin, &plan.destination] {
                         if let (Some(n), true) = (&p.note, format != Format::Table) {
@@ -404,6 +499,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
+            if [&from, &to].into_iter().any(|input| same_file(input, &out)) {
+                eprintln!(
+                    "caravan: --out {} is an input file; write the matrix elsewhere",
+                    out.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
+            caravan::tempfiles::prepare_output(&out);
             let engine = load_engine(&profile.scenarios)?;
             let (origins, destinations) = match (
                 caravan::matrix::read_places(&engine, &from),
@@ -466,7 +569,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 pairs_out,
             };
             let say = |m: &str| eprintln!("bench: {m}");
-            let data = caravan_network::data_dir()?;
+            let data = data_dir()?;
             let mut graphs = Vec::new();
             if !opts.skip_rail {
                 let g = caravan::bench::load_rail(&data.join("bench")).map_err(|e| {
@@ -480,8 +583,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let report = caravan::bench::report(graphs);
             match format {
-                ReportFormat::Table => print!("{}", caravan::bench::report_table(&report)),
-                ReportFormat::Json => print_json(&report),
+                ReportFormat::Table => out!("{}", caravan::bench::report_table(&report))?,
+                ReportFormat::Json => print_json(&report)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -489,8 +592,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let engine = load_engine(&[])?;
             let report = engine.net.report();
             match format {
-                Format::Json | Format::Geojson => print_json(&serde_json::to_value(&report)?),
-                Format::Table => print!("{}", output::report_table(&report)),
+                Format::Json | Format::Geojson => print_json(&serde_json::to_value(&report)?)?,
+                Format::Table => out!("{}", output::report_table(&report))?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -511,7 +614,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             let engine = load_engine(&[])?;
-            let dir = caravan_network::data_dir()?;
+            let dir = data_dir()?;
             let report = match caravan_network::audit::run_checks(&engine.net, &dir, top, &only) {
                 Ok(r) => r,
                 Err(e @ caravan_network::NetworkError::Toml { .. })
@@ -522,8 +625,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Err(e) => return Err(e.into()),
             };
             match format {
-                ReportFormat::Json => print_json(&serde_json::to_value(&report)?),
-                ReportFormat::Table => print!("{}", output::audit_table(&report)),
+                ReportFormat::Json => print_json(&serde_json::to_value(&report)?)?,
+                ReportFormat::Table => out!("{}", output::audit_table(&report))?,
             }
             let (new, known, stale) = (
                 report.new_findings(),
@@ -546,7 +649,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Validate { cases, format, set } => {
             let path = match cases {
                 Some(p) => p,
-                None => caravan_network::data_dir()?.join("validation/cases.toml"),
+                None => data_dir()?.join("validation/cases.toml"),
             };
             // Check the file before the engine loads, so a typo fails in milliseconds.
             let mut cases = match validate::load_cases(&path) {
@@ -564,6 +667,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 cases.retain(|c| c.set == want);
             }
             let engine = load_engine(&[])?;
+            if let Err(e) = validate::check_places(&engine, &path, &cases) {
+                eprintln!("caravan: bad cases file: {e}");
+                return Ok(ExitCode::from(2));
+            }
             let bar = if std::io::stderr().is_terminal() {
                 indicatif::ProgressBar::new(cases.len() as u64)
             } else {
@@ -575,9 +682,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             });
             bar.finish_and_clear();
             match format {
-                ValidateFormat::Table => print!("{}", output::validation_table(&report)),
-                ValidateFormat::Json => print_json(&serde_json::to_value(&report)?),
-                ValidateFormat::Markdown => print!("{}", output::validation_markdown(&report)),
+                ValidateFormat::Table => out!("{}", output::validation_table(&report))?,
+                ValidateFormat::Json => print_json(&serde_json::to_value(&report)?)?,
+                ValidateFormat::Markdown => out!("{}", output::validation_markdown(&report))?,
             }
             if report.pass {
                 if !report.checked {
@@ -597,12 +704,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C or a termination signal: remove this run's half-written files, exit 130.
+    let _ = ctrlc::set_handler(|| {
+        caravan::tempfiles::remove_own();
+        eprintln!("caravan: interrupted");
+        std::process::exit(130);
+    });
     match run(cli) {
         Ok(code) => code,
         Err(e) => match e.downcast_ref::<Fail>() {
+            Some(f) if f.message.is_empty() => ExitCode::from(f.code),
             Some(f) => {
                 eprintln!("caravan: {f}");
                 ExitCode::from(f.code)
+            }
+            // Output written through a writer of our own (CSV to stdout) to a closed pipe.
+            None if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+            {
+                ExitCode::SUCCESS
             }
             None => {
                 eprintln!("caravan: internal error: {e:#}");

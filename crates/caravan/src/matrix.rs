@@ -136,6 +136,14 @@ impl Engine {
                                 co2_kg: None,
                                 reason: None,
                             };
+                            // The same point both ends: nothing moves, as `route` says.
+                            if o.lat == d.lat && o.lon == d.lon {
+                                cell.distance_km = Some(0.0);
+                                cell.duration_h = Some(0.0);
+                                cell.cost_usd = Some(0.0);
+                                cell.co2_kg = Some(0.0);
+                                return cell;
+                            }
                             let ((fc, fe), (tc, te)) = (&from[i], &to[j]);
                             if fe.is_empty() || te.is_empty() {
                                 let p = if fe.is_empty() { o } else { d };

@@ -11,18 +11,45 @@ pub fn plan_json(plan: &Plan) -> Value {
     serde_json::to_value(plan).expect("plan serialises")
 }
 
+/// A line as GeoJSON positions, cut where it crosses ±180° (RFC 7946 §3.1.9): a segment
+/// whose longitudes differ by more than 180° goes the short way round, so it ends at the
+/// antimeridian on one side and the next part starts on the other, at the latitude where
+/// the great circle (approximated linearly in longitude) meets it.
+pub fn split_at_antimeridian(line: &[(f64, f64)]) -> Vec<Vec<[f64; 2]>> {
+    let mut parts: Vec<Vec<[f64; 2]>> = vec![Vec::new()];
+    for (k, &(lat, lon)) in line.iter().enumerate() {
+        if k > 0 {
+            let (plat, plon) = line[k - 1];
+            if (lon - plon).abs() > 180.0 {
+                // Unwrap the new point next to the old one, then cut at the meridian crossed.
+                let edge = if plon > 0.0 { 180.0 } else { -180.0 };
+                let unwrapped = if plon > 0.0 { lon + 360.0 } else { lon - 360.0 };
+                let f = (edge - plon) / (unwrapped - plon);
+                let cut = plat + f * (lat - plat);
+                parts.last_mut().expect("a part").push([edge, round6(cut)]);
+                parts.push(vec![[-edge, round6(cut)]]);
+            }
+        }
+        parts
+            .last_mut()
+            .expect("a part")
+            .push([round6(lon), round6(lat)]);
+    }
+    parts
+}
+
 pub fn plan_geojson(plan: &Plan) -> Value {
     let mut features = Vec::new();
     for (i, r) in plan.routes.iter().enumerate() {
         for (j, leg) in r.route.legs.iter().enumerate() {
-            let coords: Vec<[f64; 2]> = leg
-                .geometry
-                .iter()
-                .map(|&(lat, lon)| [round6(lon), round6(lat)])
-                .collect();
+            let parts = split_at_antimeridian(&leg.geometry);
+            let geometry = match parts.as_slice() {
+                [one] => json!({"type": "LineString", "coordinates": one}),
+                _ => json!({"type": "MultiLineString", "coordinates": parts}),
+            };
             features.push(json!({
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": coords},
+                "geometry": geometry,
                 "properties": {
                     "route": i, "leg": j, "mode": leg.mode, "from": leg.from, "to": leg.to,
                     "distance_km": leg.distance_km, "duration_h": leg.duration_h,
@@ -386,4 +413,20 @@ pub fn audit_table(r: &caravan_network::audit::AuditReport) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lines_are_cut_at_the_antimeridian() {
+        let parts = super::split_at_antimeridian(&[(35.0, 170.0), (34.0, -170.0), (33.0, -160.0)]);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0], vec![[170.0, 35.0], [180.0, 34.5]]);
+        assert_eq!(
+            parts[1],
+            vec![[-180.0, 34.5], [-170.0, 34.0], [-160.0, 33.0]]
+        );
+        let one = super::split_at_antimeridian(&[(0.0, 10.0), (1.0, 20.0)]);
+        assert_eq!(one.len(), 1);
+    }
 }

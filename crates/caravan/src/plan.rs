@@ -50,6 +50,35 @@ impl PlanError {
     }
 }
 
+/// Why a place's own country rules it out under the profile's country limits, if it does:
+/// a route can never start in a country it may not touch.
+fn excluded_country(metric: &Metric, spec: &ProfileSpec, place: &Place) -> Option<String> {
+    let id = metric
+        .net
+        .countries
+        .iter()
+        .position(|c| *c == place.country)?;
+    if metric
+        .profile
+        .country_allowed
+        .get(id)
+        .copied()
+        .unwrap_or(true)
+    {
+        return None;
+    }
+    let p = spec;
+    let rule = if !p.only_countries.is_empty() {
+        format!("--only-countries {}", p.only_countries.join(","))
+    } else {
+        format!("--avoid-countries {}", p.avoid_countries.join(","))
+    };
+    Some(format!(
+        "{place} is in {}, which {rule} excludes: a route cannot start or end there",
+        place.country
+    ))
+}
+
 /// A planned answer: the resolved places and the routes, best first.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Plan {
@@ -131,6 +160,17 @@ impl Engine {
                 }
             }
             near.sort_by(|a, b| a.0.total_cmp(&b.0));
+            // Drayage stays in the place's own country where its network is within reach:
+            // a leg into a neighbour would cross a border that no event accounts for.
+            let own = self.net.countries.iter().position(|c| *c == place.country);
+            if let Some(own) = own.filter(|_| !place.country.is_empty()) {
+                if near
+                    .iter()
+                    .any(|&(_, n)| self.net.nodes[n as usize].country as usize == own)
+                {
+                    near.retain(|&(_, n)| self.net.nodes[n as usize].country as usize == own);
+                }
+            }
             for (d, n) in near.into_iter().take(ACCESS_CANDIDATES) {
                 // Under a kilometre the place is at the node: no drayage leg.
                 let km = if d < 1.0 { 0.0 } else { d };
@@ -182,6 +222,11 @@ impl Engine {
             )));
         }
         let metric = Metric::new(&self.net, &self.params, profile);
+        for place in [&origin, &destination] {
+            if let Some(why) = excluded_country(&metric, &req.profile, place) {
+                return Err(PlanError::Profile(MetricError::Limit(why)));
+            }
+        }
         let from = self.access(&metric, &origin);
         let to = self.access(&metric, &destination);
         for (place, c) in [(&origin, &from), (&destination, &to)] {
@@ -192,6 +237,37 @@ impl Engine {
                     self.params.max_access_km
                 )));
             }
+        }
+        if origin.lat == destination.lat && origin.lon == destination.lon {
+            // Nothing moves: one empty route, as the matrix's diagonal says.
+            let here = [Candidate {
+                node: from[0].node,
+                km: 0.0,
+                as_leg: false,
+            }];
+            let path = caravan_route::Path {
+                weight: 0,
+                source: from[0].node,
+                target: from[0].node,
+                arcs: Vec::new(),
+            };
+            let mut route = planned_route(
+                &metric,
+                (&origin, &here),
+                (&destination, &here),
+                &path,
+                req.geometry,
+            );
+            route.origin_snap_km = 0.0;
+            route.destination_snap_km = 0.0;
+            route.route.events.clear();
+            route.route.countries = vec![origin.country.clone()];
+            route.route.countries.retain(|c| !c.is_empty());
+            return Ok(Plan {
+                origin,
+                destination,
+                routes: vec![route],
+            });
         }
         let (sources, targets) = (endpoints(&metric, &from), endpoints(&metric, &to));
         let view = self.hierarchy.view();

@@ -90,6 +90,8 @@ impl Engine {
     /// A checked profile with its scenarios applied. Countries closed to transit stay open
     /// where the shipment starts or ends (`ends`: ISO codes of the endpoints' countries).
     pub fn profile_for(&self, spec: &ProfileSpec, ends: &[&str]) -> Result<Profile, PlanError> {
+        self.params
+            .check_lot(spec.cargo.as_deref().unwrap_or("container"), spec.tonnes)?;
         if spec.scenarios.is_empty() {
             return Ok(Profile::new(&self.net, spec)?);
         }

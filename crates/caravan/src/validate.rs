@@ -186,6 +186,22 @@ pub fn load_cases(path: &Path) -> Result<Vec<Case>, CasesError> {
     Ok(cases)
 }
 
+/// Every case's places, resolved before anything runs: an unknown place is a mistake in
+/// the file (exit 2), as an unknown mode is, not an unroutable case.
+pub fn check_places(engine: &Engine, path: &Path, cases: &[Case]) -> Result<(), CasesError> {
+    for (i, c) in cases.iter().enumerate() {
+        for (what, q) in [("origin", &c.origin), ("destination", &c.destination)] {
+            if let Err(e) = engine.net.resolve_place(q) {
+                return Err(CasesError {
+                    path: path.display().to_string(),
+                    message: format!("case #{} \"{}\": {what}: {e}", i + 1, c.name),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks what serde cannot: figures that make a percentage error meaningful, and option
 /// values that would otherwise only fail when the case runs.
 fn check_case(c: &Case, earlier: &[Case]) -> Result<(), String> {

@@ -2,7 +2,7 @@
 //! work is in the library (caravan::compare, caravan::criticality, caravan::groups); this
 //! module parses, prints and picks exit codes.
 
-use super::{load_engine, print_json, ProfileArgs, ReportFormat, TableFormat};
+use super::{data_dir, load_engine, print_json, ProfileArgs, ReportFormat, TableFormat};
 use anyhow::Result;
 use caravan::compare::Comparison;
 use caravan::{Engine, Request};
@@ -51,7 +51,7 @@ pub fn scenarios(format: ReportFormat) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            print_json(&serde_json::json!({ "scenarios": v }));
+            print_json(&serde_json::json!({ "scenarios": v }))?;
         }
         ReportFormat::Table => {
             for s in &list {
@@ -60,15 +60,13 @@ pub fn scenarios(format: ReportFormat) -> Result<ExitCode> {
                 } else {
                     format!(" (also: {})", s.aliases.join(", "))
                 };
-                println!("{}{alias}\n  {}", s.name, s.description);
+                outln!("{}{alias}\n  {}", s.name, s.description)?;
                 for c in s.changes() {
-                    println!("  - {c}");
+                    outln!("  - {c}")?;
                 }
-                println!();
+                outln!()?;
             }
-            println!(
-                "Use: caravan compare FROM TO --scenario NAME, or --scenario path/to/own.toml"
-            );
+            outln!("Use: caravan compare FROM TO --scenario NAME, or --scenario path/to/own.toml")?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -188,9 +186,10 @@ pub fn compare(
                 2,
             );
         }
-        if out == od || std::fs::canonicalize(&out).ok() == std::fs::canonicalize(&od).ok() {
+        if super::same_file(&od, &out) {
             return fail("--out must not be the --od input file", 2);
         }
+        caravan::tempfiles::prepare_output(&out);
         let engine = load_engine(&spec.scenarios)?;
         for s in &spec.scenarios {
             if let Err(e) = engine.find_scenario(s) {
@@ -214,7 +213,7 @@ pub fn compare(
             return fail(format!("writing {}: {e}", out.display()), 2);
         }
         match format {
-            ReportFormat::Json => print_json(&serde_json::to_value(&sum)?),
+            ReportFormat::Json => print_json(&serde_json::to_value(&sum)?)?,
             ReportFormat::Table => {}
         }
         eprintln!(
@@ -264,9 +263,9 @@ pub fn compare(
                 "delta": c.delta,
                 "changes": c.changes,
                 "summary": c.summary,
-            }));
+            }))?;
         }
-        ReportFormat::Table => print!("{}", comparison_table(&engine, &c)),
+        ReportFormat::Table => out!("{}", comparison_table(&engine, &c))?,
     }
     if c.baseline.is_none() && c.scenario.is_none() {
         eprintln!("caravan: no route with or without the scenario");
@@ -308,9 +307,9 @@ pub fn criticality(
     let mut report = report;
     report.ranking.truncate(top);
     match format {
-        TableFormat::Json => print_json(&serde_json::to_value(&report)?),
+        TableFormat::Json => print_json(&serde_json::to_value(&report)?)?,
         TableFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([
                 "rank",
                 "kind",
@@ -333,24 +332,29 @@ pub fn criticality(
                     e.disconnected_weight.to_string(),
                 ])?;
             }
-            w.flush()?;
+            out!("{}", String::from_utf8(w.into_inner()?)?)?;
         }
         TableFormat::Table => {
-            println!(
+            outln!(
                 "{} lanes ({} routed, weight {:.0}); {} of {} chokepoints used by some route\n",
                 report.lanes,
                 report.routed_lanes,
                 report.weight,
                 report.chokepoints_used,
                 report.chokepoints
-            );
-            println!(
+            )?;
+            outln!(
                 "{:>4}  {:<12} {:<44} {:>6} {:>16} {:>12}",
-                "rank", "kind", "chokepoint", "lanes", "Σw·Δ USD", "disconnected"
-            );
+                "rank",
+                "kind",
+                "chokepoint",
+                "lanes",
+                "Σw·Δ USD",
+                "disconnected"
+            )?;
             for e in &report.ranking {
                 let name: String = e.name.chars().take(44).collect();
-                println!(
+                outln!(
                     "{:>4}  {:<12} {:<44} {:>6} {:>16.0} {:>12}",
                     e.rank,
                     e.kind.as_str(),
@@ -358,16 +362,16 @@ pub fn criticality(
                     e.lanes_using,
                     e.weighted_increase_usd,
                     format!("{} ({:.0})", e.disconnected_lanes, e.disconnected_weight)
-                );
+                )?;
                 if let Some(w) = e.worst_lanes.first() {
-                    println!(
+                    outln!(
                         "        most hurt: {} → {} ({})",
                         w.origin,
                         w.destination,
                         w.increase_usd
                             .map(|r| format!("+USD {r:.0} per unit"))
                             .unwrap_or_else(|| "disconnected".into())
-                    );
+                    )?;
                 }
             }
         }
@@ -381,7 +385,7 @@ pub fn criticality(
 }
 
 pub fn groups(name: Option<&str>, format: ReportFormat) -> Result<ExitCode> {
-    let data = caravan_network::data_dir()?;
+    let data = data_dir()?;
     let groups = match caravan::groups::groups(&data, name) {
         Ok(g) => g,
         Err(e @ caravan::groups::GroupError::Unknown(..)) => return fail(e, 2),
@@ -390,14 +394,14 @@ pub fn groups(name: Option<&str>, format: ReportFormat) -> Result<ExitCode> {
     match format {
         ReportFormat::Json => {
             if name.is_some() {
-                print_json(&serde_json::to_value(&groups[0])?)
+                print_json(&serde_json::to_value(&groups[0])?)?
             } else {
-                print_json(&serde_json::json!({ "groups": groups }))
+                print_json(&serde_json::json!({ "groups": groups }))?
             }
         }
         ReportFormat::Table => {
             for g in &groups {
-                println!(
+                outln!(
                     "{} — {}\n  members ({}): {}\n  {:.1}% of Eurasia's land area, {:.1}% of world population",
                     g.group,
                     g.name,
@@ -409,12 +413,12 @@ pub fn groups(name: Option<&str>, format: ReportFormat) -> Result<ExitCode> {
                         .join(" "),
                     g.eurasia_area_share * 100.0,
                     g.world_population_share * 100.0
-                );
+                )?;
             }
-            println!(
+            outln!(
                 "\nShares: {}",
                 groups.first().map(|g| g.method.as_str()).unwrap_or("")
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

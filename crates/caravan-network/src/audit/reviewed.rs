@@ -53,10 +53,8 @@ impl Reviewed {
             return Ok(Reviewed::default());
         }
         let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
-        let r: Reviewed = toml::from_str(&text).map_err(|source| NetworkError::Toml {
-            path: path.clone(),
-            source,
-        })?;
+        let r: Reviewed =
+            toml::from_str(&text).map_err(|e| NetworkError::toml(path.clone(), &text, &e))?;
         for e in &r.reviewed {
             if e.countries.is_none() && (e.lat.is_none() || e.lon.is_none()) {
                 return Err(NetworkError::format(
@@ -159,10 +157,7 @@ impl Open {
             return Ok(Open::default());
         }
         let text = std::fs::read_to_string(&path).map_err(|e| NetworkError::io(&path, e))?;
-        toml::from_str(&text).map_err(|source| NetworkError::Toml {
-            path: path.clone(),
-            source,
-        })
+        toml::from_str(&text).map_err(|e| NetworkError::toml(path.clone(), &text, &e))
     }
 
     /// Index of the open entry a finding is, if any: one not yet `claimed` by another
