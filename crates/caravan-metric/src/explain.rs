@@ -563,22 +563,8 @@ impl Metric<'_> {
             l.rest_h = Some(rest);
             sums.duration_h += rest;
         }
-        for l in legs.iter_mut() {
-            l.rest_h = l.rest_h.map(|r| round(r, 1));
-            l.distance_km = round(l.distance_km, 1);
-            l.duration_h = round(l.duration_h, 1);
-            l.cost_usd = round(l.cost_usd, 0);
-            l.co2_kg = round(l.co2_kg, 1);
-        }
-        for e in events.iter_mut() {
-            e.duration_h = round(e.duration_h, 1);
-            e.cost_usd = round(e.cost_usd, 0);
-        }
-        let totals = parts_total(
-            &legs,
-            &events,
-            self.totals_from(sums, arcs, origin.map(|a| a.km), destination.map(|a| a.km)),
-        );
+        let totals = self.totals_from(sums, arcs, origin.map(|a| a.km), destination.map(|a| a.km));
+        round_parts(&mut legs, &mut events, &totals);
         let vot = self.value_of_time_usd_h();
         let generalized_cost = GeneralizedCost {
             money_usd: totals.cost_usd,
@@ -620,29 +606,70 @@ impl Metric<'_> {
     }
 }
 
-/// The totals as the sum of the rounded legs and events, so that a reader adding up what
-/// is shown gets the total shown. `exact` (summed before rounding) differs only by rounding;
-/// debug builds check that nothing is missing from the parts.
-fn parts_total(legs: &[Leg], events: &[Event], exact: Totals) -> Totals {
-    // `+ 0.0`: an empty f64 sum is −0.0, which would print as "-0 km".
-    let sum = |f: &dyn Fn(&Leg) -> f64| legs.iter().map(f).sum::<f64>() + 0.0;
-    let events_h: f64 = events.iter().map(|e| e.duration_h).sum::<f64>() + 0.0;
-    let events_usd: f64 = events.iter().map(|e| e.cost_usd).sum::<f64>() + 0.0;
-    let duration_h = round(sum(&|l| l.duration_h) + events_h, 1);
-    let t = Totals {
-        distance_km: round(sum(&|l| l.distance_km), 1),
-        duration_h,
-        duration_days: round(duration_h / 24.0, 2),
-        cost_usd: round(sum(&|l| l.cost_usd) + events_usd, 0),
-        co2_kg: round(sum(&|l| l.co2_kg), 1),
-    };
-    let slack = 0.6 * (legs.len() + events.len()) as f64 + 1.0;
-    debug_assert!(
-        (t.duration_h - exact.duration_h).abs() <= slack * 0.1 + 0.1
-            && (t.cost_usd - exact.cost_usd).abs() <= slack,
-        "parts {t:?} against the exact totals {exact:?}"
+/// Rounds the legs and events so that what is shown adds up to the totals shown (which the
+/// matrix computes the same way, from the arcs): each figure is rounded, then the parts
+/// whose rounding lost the most (or gained the most) take the one-step corrections that
+/// make their sum the rounded total (largest-remainder rounding). A part thus differs from
+/// its exact value by less than one step.
+fn round_parts(legs: &mut [Leg], events: &mut [Event], totals: &Totals) {
+    for l in legs.iter_mut() {
+        l.rest_h = l.rest_h.map(|r| round(r, 1));
+    }
+    fn apportion(parts: Vec<&mut f64>, step: f64, total: f64) {
+        let exact: Vec<f64> = parts.iter().map(|p| **p).collect();
+        let steps = |x: f64| (x / step).round();
+        let mut rounded: Vec<f64> = exact.iter().map(|&x| steps(x)).collect();
+        let want = steps(total);
+        let have: f64 = rounded.iter().sum();
+        let k = (want - have) as i64;
+        debug_assert!(
+            k.unsigned_abs() as usize <= exact.len() + 1,
+            "parts {exact:?} do not add up to the total {total}"
+        );
+        // Most lost by rounding first (when adding), most gained first (when taking).
+        let mut order: Vec<usize> = (0..exact.len()).collect();
+        order.sort_by(|&a, &b| {
+            let r = |i: usize| exact[i] / step - rounded[i];
+            r(b).total_cmp(&r(a))
+        });
+        if k < 0 {
+            order.reverse();
+        }
+        for &i in order.iter().cycle().take(k.unsigned_abs() as usize) {
+            rounded[i] += k.signum() as f64;
+        }
+        for (p, r) in parts.into_iter().zip(rounded) {
+            // Through the decimal step again so that 0.1 × 643 prints as 64.3; `+ 0.0`
+            // turns a −0.0 into 0.
+            *p = round(r * step, if step < 1.0 { 1 } else { 0 }) + 0.0;
+        }
+    }
+    apportion(
+        legs.iter_mut().map(|l| &mut l.distance_km).collect(),
+        0.1,
+        totals.distance_km,
     );
-    t
+    apportion(
+        legs.iter_mut().map(|l| &mut l.co2_kg).collect(),
+        0.1,
+        totals.co2_kg,
+    );
+    apportion(
+        legs.iter_mut()
+            .map(|l| &mut l.duration_h)
+            .chain(events.iter_mut().map(|e| &mut e.duration_h))
+            .collect(),
+        0.1,
+        totals.duration_h,
+    );
+    apportion(
+        legs.iter_mut()
+            .map(|l| &mut l.cost_usd)
+            .chain(events.iter_mut().map(|e| &mut e.cost_usd))
+            .collect(),
+        1.0,
+        totals.cost_usd,
+    );
 }
 
 /// Modes carrying at least 10% of the distance (access legs excluded), in route order.

@@ -27,7 +27,7 @@ pub use build::{build, build_with, data_dir, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
 pub use cache::{cache_dir, load_or_build, load_or_build_with, CacheStatus, CACHE_FORMAT};
 pub use error::NetworkError;
 pub use model::*;
-pub use places::{shown, Place, PlaceError, PlaceKind, MAX_QUERY_BYTES};
+pub use places::{parse_coordinates, shown, Place, PlaceError, PlaceKind, MAX_QUERY_BYTES};
 pub use report::{LayerStats, NetworkReport};
 
 /// How far from a point a city may be to name it (km).

@@ -89,7 +89,9 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
-fn parse_coordinates(q: &str) -> Option<Result<(f64, f64), String>> {
+/// `Some` when the query is shaped as two numbers (`lat,lon`): their values, or why they
+/// are not coordinates. `None` for anything else ("Tallinn, EE" is a name and a code).
+pub fn parse_coordinates(q: &str) -> Option<Result<(f64, f64), String>> {
     let parts: Vec<&str> = q.split(',').map(str::trim).collect();
     if parts.len() != 2 {
         return None;

@@ -480,3 +480,41 @@ fn totals_add_up_and_every_border_crossed_has_its_event() {
     }
     assert!(checked >= 40, "only {checked} routes checked");
 }
+
+/// An interrupt removes the run's own temporaries (named `….tmp<pid>`) and exits 130.
+#[test]
+fn an_interrupt_removes_the_runs_temporaries() {
+    engine();
+    let od = caravan_network::data_dir()
+        .unwrap()
+        .join("od/china-europe.csv");
+    let mut child = bin()
+        .args(["criticality", "--od", od.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // What the run would leave if killed mid-write: a temporary with its pid.
+    let tmp = cache_dir().join(format!("network-v0-half.tmp{}", child.id()));
+    std::fs::write(&tmp, "half a cache").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before it could be interrupted"
+    );
+    // SAFETY: signalling our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !tmp.exists(),
+        "the interrupted run's temporary is left behind"
+    );
+}
