@@ -237,18 +237,25 @@ impl Schedule {
         let arcs = cch.cch_arc_count() as usize;
         out.forward.resize(arcs, INF_WEIGHT);
         out.backward.resize(arcs, INF_WEIGHT);
-        let shared = Shared {
-            forward: out.forward.as_mut_ptr(),
-            backward: out.backward.as_mut_ptr(),
-        };
-        let job = Job {
+        let shared = Shared::of(out);
+        let job = self.job(cch, &shared, inputs, weights);
+        self.roots.par_iter().for_each(|&r| self.task(&job, r));
+    }
+
+    fn job<'a>(
+        &'a self,
+        cch: &'a CchView<'a>,
+        shared: &'a Shared,
+        inputs: &'a [(u32, u32)],
+        weights: &'a [u32],
+    ) -> Job<'a> {
+        Job {
             cch,
-            shared: &shared,
+            shared,
             weights,
             inputs,
             node_inputs: &self.node_inputs,
-        };
-        self.roots.par_iter().for_each(|&r| self.task(&job, r));
+        }
     }
 
     /// Re-relaxes only `nodes` (ascending ids, which are ranks), after some input weights
@@ -275,17 +282,8 @@ impl Schedule {
             nodes.last().is_none_or(|&x| x < cch.node_count()),
             "nodes in range"
         );
-        let shared = Shared {
-            forward: out.forward.as_mut_ptr(),
-            backward: out.backward.as_mut_ptr(),
-        };
-        let job = Job {
-            cch,
-            shared: &shared,
-            weights,
-            inputs,
-            node_inputs: &self.node_inputs,
-        };
+        let shared = Shared::of(out);
+        let job = self.job(cch, &shared, inputs, weights);
         for &x in nodes {
             relax_one(&job, x as usize);
         }
@@ -302,10 +300,7 @@ impl Schedule {
     pub(crate) fn perfect_into(&self, cch: &CchView, basic: &Metric, out: &mut Metric) {
         out.forward.clone_from(&basic.forward);
         out.backward.clone_from(&basic.backward);
-        let shared = Shared {
-            forward: out.forward.as_mut_ptr(),
-            backward: out.backward.as_mut_ptr(),
-        };
+        let shared = Shared::of(out);
         self.roots
             .par_iter()
             .for_each(|&r| self.task_down(cch, &shared, r));
@@ -389,6 +384,15 @@ struct Shared {
 }
 // SAFETY: see the type's comment; the only concurrent accesses are to disjoint slots.
 unsafe impl Sync for Shared {}
+
+impl Shared {
+    fn of(m: &mut Metric) -> Shared {
+        Shared {
+            forward: m.forward.as_mut_ptr(),
+            backward: m.backward.as_mut_ptr(),
+        }
+    }
+}
 
 thread_local! {
     /// Per-worker map from a node to the relaxed node's up-arc towards it. Every slot read

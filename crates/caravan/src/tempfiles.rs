@@ -35,6 +35,11 @@ fn alive(pid: u32) -> bool {
 /// Removes temporaries in `dir` whose process is gone or that are over a day old;
 /// returns how many.
 pub fn sweep(dir: &Path) -> usize {
+    sweep_where(dir, |_| true)
+}
+
+/// [`sweep`] over the temporaries whose file name `wanted` accepts.
+fn sweep_where(dir: &Path, wanted: impl Fn(&str) -> bool) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -42,7 +47,7 @@ pub fn sweep(dir: &Path) -> usize {
     let mut removed = 0;
     for e in entries.flatten() {
         let name = e.file_name();
-        let Some(pid) = name.to_str().and_then(owner) else {
+        let Some(pid) = name.to_str().filter(|n| wanted(n)).and_then(owner) else {
             continue;
         };
         let old = e
@@ -71,23 +76,7 @@ pub fn prepare_output(out: &Path) {
         return;
     };
     let prefix = format!(".{name}.tmp");
-    let now = SystemTime::now();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let file = e.file_name();
-        let Some(f) = file.to_str().filter(|f| f.starts_with(&prefix)) else {
-            continue;
-        };
-        let Some(pid) = owner(f) else { continue };
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|age| age > STALE_AFTER);
-        if old || !alive(pid) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
+    sweep_where(dir, |f| f.starts_with(&prefix));
 }
 
 /// Notes that this process writes temporaries in `dir`, so that an interrupt removes them.
