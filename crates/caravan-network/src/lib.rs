@@ -11,6 +11,7 @@ pub mod audit;
 mod build;
 mod cache;
 mod crossings;
+mod data_dir;
 mod error;
 pub mod geo;
 mod io;
@@ -23,8 +24,9 @@ pub mod spatial;
 mod terminals;
 
 pub use addition::NewLink;
-pub use build::{build, build_with, data_dir, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
+pub use build::{build, build_with, ARCTIC_PASSAGE, CASPIAN_PASSAGE};
 pub use cache::{cache_dir, load_or_build, load_or_build_with, CacheStatus, CACHE_FORMAT};
+pub use data_dir::data_dir;
 pub use error::NetworkError;
 pub use model::*;
 pub use places::{parse_coordinates, shown, Place, PlaceError, PlaceKind, MAX_QUERY_BYTES};
