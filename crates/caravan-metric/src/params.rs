@@ -134,8 +134,21 @@ impl Params {
             message: m,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        caravan_network::ranges::check(&text).map_err(&err)?;
-        let mut doc: Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        Self::parse(&text, &path.display().to_string(), changes)
+    }
+
+    /// As [`Params::load_with`], on the file's text; `path` names it in errors.
+    pub fn parse(
+        text: &str,
+        path: &str,
+        changes: &[(String, crate::scenario::Op)],
+    ) -> Result<Params, MetricError> {
+        let err = |m: String| MetricError::Params {
+            path: path.to_string(),
+            message: m,
+        };
+        caravan_network::ranges::check(text).map_err(&err)?;
+        let mut doc: Value = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         crate::scenario::apply_params(&mut doc, changes).map_err(err)?;
         let get = |p: &str| -> Result<f64, MetricError> {
             let mut v = &doc;

@@ -172,6 +172,7 @@ pub fn build_with(
             component: vec![],
             component_size: vec![],
             city_index: Default::default(),
+            name_index: Default::default(),
             node_city: vec![],
             aliases: vec![],
         },

@@ -29,7 +29,9 @@ pub use cache::{cache_dir, load_or_build, load_or_build_with, CacheStatus, CACHE
 pub use data_dir::data_dir;
 pub use error::NetworkError;
 pub use model::*;
-pub use places::{parse_coordinates, shown, Place, PlaceError, PlaceKind, MAX_QUERY_BYTES};
+pub use places::{
+    normalize, parse_coordinates, shown, Place, PlaceError, PlaceKind, MAX_QUERY_BYTES,
+};
 pub use report::{LayerStats, NetworkReport};
 
 /// How far from a point a city may be to name it (km).

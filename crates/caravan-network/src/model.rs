@@ -265,6 +265,10 @@ pub struct Network {
     /// k-d tree over cities, built on first use: naming leg ends scans no lists.
     #[serde(skip)]
     pub city_index: std::sync::OnceLock<std::sync::Arc<crate::spatial::CityIndex>>,
+    /// Cities by normalised primary name and by alternate name, built on first use: a
+    /// name look-up normalised every city's name (15 ms a query).
+    #[serde(skip)]
+    pub name_index: std::sync::OnceLock<std::sync::Arc<crate::places::NameIndex>>,
 }
 
 impl Network {

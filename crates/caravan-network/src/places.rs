@@ -30,6 +30,13 @@ pub struct Place {
     pub index: u32,
 }
 
+/// Cities by name, in city order (so that ties resolve as a scan would).
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    primary: std::collections::HashMap<String, Vec<u32>>,
+    alternate: std::collections::HashMap<String, Vec<u32>>,
+}
+
 /// The longest place query accepted (bytes). The longest city name in the gazetteer is
 /// well under 100 characters; beyond this a query is a mistake (a pasted file), and fuzzy
 /// matching it would take minutes.
@@ -200,6 +207,7 @@ impl Network {
             });
         }
         let in_country = |c: &crate::City| want_country.is_none_or(|w| w == c.country);
+        let names = self.name_index();
         if let Some(&(_, i)) = self
             .aliases
             .iter()
@@ -209,15 +217,19 @@ impl Network {
         }
         // Primary names beat alternates: "Kashi" is an alternate of both Kashgar and
         // Varanasi, but a city whose own name matches always wins.
-        let primary: Vec<usize> = (0..self.cities.len())
-            .filter(|&i| in_country(&self.cities[i]) && normalize(&self.cities[i].name) == key)
-            .collect();
-        let matches = if primary.is_empty() {
-            (0..self.cities.len())
-                .filter(|&i| {
-                    in_country(&self.cities[i]) && self.cities[i].alternates.contains(&key)
+        let of = |m: &std::collections::HashMap<String, Vec<u32>>| -> Vec<usize> {
+            m.get(&key)
+                .map(|v| {
+                    v.iter()
+                        .map(|&i| i as usize)
+                        .filter(|&i| in_country(&self.cities[i]))
+                        .collect()
                 })
-                .collect()
+                .unwrap_or_default()
+        };
+        let primary = of(&names.primary);
+        let matches = if primary.is_empty() {
+            of(&names.alternate)
         } else {
             primary
         };
@@ -255,6 +267,25 @@ impl Network {
         Err(PlaceError::Unknown {
             query: q.into(),
             candidates: self.fuzzy_candidates(&key, 5),
+        })
+    }
+
+    fn name_index(&self) -> &NameIndex {
+        self.name_index.get_or_init(|| {
+            let mut idx = NameIndex::default();
+            for (i, c) in self.cities.iter().enumerate() {
+                idx.primary
+                    .entry(normalize(&c.name))
+                    .or_default()
+                    .push(i as u32);
+                for a in &c.alternates {
+                    let v = idx.alternate.entry(a.clone()).or_default();
+                    if v.last() != Some(&(i as u32)) {
+                        v.push(i as u32);
+                    }
+                }
+            }
+            std::sync::Arc::new(idx)
         })
     }
 

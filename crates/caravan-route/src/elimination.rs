@@ -77,6 +77,10 @@ impl Sweep {
         }
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.label.len()
+    }
+
     pub(crate) fn reset(&mut self) {
         for &x in &self.space {
             let x = x as usize;
@@ -191,19 +195,50 @@ impl<'v> PathSearch<'v> {
         order: &'v [u32],
     ) -> Self {
         let n = cch.node_count() as usize;
+        let mut s = PathSearch::new_empty(cch, up_tail, depth, order);
+        s.fwd = Sweep::new(n);
+        s.bwd = Sweep::new(n);
+        s
+    }
+
+    fn new_empty(
+        cch: &'v CchView<'v>,
+        up_tail: &'v [u32],
+        depth: &'v [u32],
+        order: &'v [u32],
+    ) -> Self {
         PathSearch {
             cch,
             up_tail,
             order,
             depth,
-            fwd: Sweep::new(n),
-            bwd: Sweep::new(n),
+            fwd: Sweep::new(0),
+            bwd: Sweep::new(0),
             fwd_path: Side::new(),
             bwd_path: Side::new(),
             simd: root_path::simd_available(),
             fchain: Vec::new(),
             bchain: Vec::new(),
         }
+    }
+
+    /// As [`Self::new`], on buffers of an earlier search (reset before each query).
+    pub(crate) fn with_buffers(
+        cch: &'v CchView<'v>,
+        up_tail: &'v [u32],
+        depth: &'v [u32],
+        order: &'v [u32],
+        fwd: Sweep,
+        bwd: Sweep,
+    ) -> Self {
+        let mut s = PathSearch::new_empty(cch, up_tail, depth, order);
+        s.fwd = fwd;
+        s.bwd = bwd;
+        s
+    }
+
+    pub(crate) fn into_buffers(self) -> (Sweep, Sweep) {
+        (self.fwd, self.bwd)
     }
 
     /// The structure this search runs on.

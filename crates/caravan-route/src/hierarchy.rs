@@ -12,7 +12,7 @@
 
 use crate::chain::{Attachment, ChainContraction};
 use crate::customize::Schedule;
-use crate::elimination::{PathSearch, Unpacking};
+use crate::elimination::{PathSearch, Sweep, Unpacking};
 use crate::graph::UpGraph;
 use crate::pruned::Pruned;
 use crate::witness::Witnesses;
@@ -49,6 +49,9 @@ pub struct Hierarchy {
     pub(crate) order: OnceLock<Vec<u32>>,
     /// Core arc per original arc, derived on the first [`Hierarchy::update_arcs`].
     pub(crate) core_arc_of: OnceLock<Vec<u32>>,
+    /// Search buffers of dropped searchers (two per-node label arrays each: allocating and
+    /// clearing them was most of a short query's time in a server).
+    pub(crate) pool: std::sync::Mutex<Vec<(Sweep, Sweep)>>,
 }
 
 /// A metric applied to a hierarchy: original weights (for chain parts and unpacking) and
@@ -130,6 +133,7 @@ impl Hierarchy {
                 depth: OnceLock::new(),
                 order: OnceLock::new(),
                 core_arc_of: OnceLock::new(),
+                pool: Default::default(),
             },
             PrepareStats {
                 contract_s,
@@ -278,15 +282,19 @@ impl Hierarchy {
 
     /// A reusable path searcher over `view` (which must come from [`Self::view`]).
     pub fn searcher<'v>(&'v self, view: &'v CchView<'v>) -> Searcher<'v> {
+        let pooled = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let up_tail = self
+            .up_tail
+            .get_or_init(|| crate::elimination::up_tails(&self.view()));
+        let query = match pooled {
+            Some((fwd, bwd)) if fwd.len() == view.node_count() as usize => {
+                PathSearch::with_buffers(view, up_tail, self.depth(), self.order(), fwd, bwd)
+            }
+            _ => PathSearch::new(view, up_tail, self.depth(), self.order()),
+        };
         Searcher {
             h: self,
-            query: PathSearch::new(
-                view,
-                self.up_tail
-                    .get_or_init(|| crate::elimination::up_tails(&self.view())),
-                self.depth(),
-                self.order(),
-            ),
+            query: Some(query),
             last_len: 0,
         }
     }
@@ -404,12 +412,33 @@ impl Customized {
 /// Path queries with buffers reused across calls.
 pub struct Searcher<'v> {
     h: &'v Hierarchy,
-    query: PathSearch<'v>,
+    /// Always `Some` until dropped, when its buffers go back to the hierarchy's pool.
+    query: Option<PathSearch<'v>>,
     /// Length of the last path, to size the next one's buffer in one allocation.
     last_len: usize,
 }
 
-impl Searcher<'_> {
+/// Searchers kept in the pool at most (one per thread that searches at once is enough).
+const POOL_MAX: usize = 64;
+
+impl Drop for Searcher<'_> {
+    fn drop(&mut self) {
+        if let Some(q) = self.query.take() {
+            let mut pool = self.h.pool.lock().unwrap_or_else(|e| e.into_inner());
+            if pool.len() < POOL_MAX {
+                pool.push(q.into_buffers());
+            }
+        }
+    }
+}
+
+impl<'v> Searcher<'v> {
+    fn q(&mut self) -> &mut PathSearch<'v> {
+        self.query
+            .as_mut()
+            .expect("a searcher's query lives until it is dropped")
+    }
+
     /// The shortest path from any source to any target (endpoint weights included), as the
     /// exact search would return it: original arcs, total weight, chosen endpoints.
     pub fn path(
@@ -441,7 +470,7 @@ impl Searcher<'_> {
         let starts = |v: &[(u32, u64, Attachment)]| -> Vec<(u32, u64)> {
             v.iter().map(|(_, w, a)| (a.core, w + a.weight)).collect()
         };
-        let (forward, backward) = m.graphs(self.query.view());
+        let (forward, backward) = m.graphs(self.q().view());
         let unpacking = Unpacking {
             forward,
             backward,
@@ -455,13 +484,13 @@ impl Searcher<'_> {
                 None
             },
         };
-        if let Some(p) = self.query.path(&unpacking, &starts(&src), &starts(&dst)) {
+        if let Some(p) = self.q().path(&unpacking, &starts(&src), &starts(&dst)) {
             if best.as_ref().is_none_or(|b| p.weight < b.weight) {
                 let (sn, _, sa) = &src[p.source];
                 let (tn, _, ta) = &dst[p.target];
                 let mut arcs = Vec::with_capacity(self.last_len.max(256) * 2);
                 arcs.extend_from_slice(&sa.arcs);
-                self.query.unpack_into(&unpacking, &mut arcs);
+                self.q().unpack_into(&unpacking, &mut arcs);
                 arcs.extend_from_slice(&ta.arcs);
                 self.last_len = arcs.len();
                 best = Some(Path {
@@ -504,7 +533,7 @@ mod tests {
             let view = h.view();
             let eager = Witnesses::new(m.metric.forward.len());
             eager.fill(&view, h.order(), &m.metric.view(), &h.chains, &m.core_weights);
-            let search = h.searcher(&view);
+            let mut search = h.searcher(&view);
             let (forward, backward) = m.graphs(&view);
             let unpacking = |memo| Unpacking {
                 forward,
@@ -524,11 +553,11 @@ mod tests {
                     }
                     let e = eager.slot(forward, arc).load(std::sync::atomic::Ordering::Relaxed);
                     if (e >> 32) as u32 & crate::witness::PAIR == 0 {
-                        prop_assert_eq!(e, search.query.memo_of(&ul, forward, arc), "arc {} forward {}", arc, forward);
+                        prop_assert_eq!(e, search.q().memo_of(&ul, forward, arc), "arc {} forward {}", arc, forward);
                     }
                     let (mut a, mut b) = (Vec::new(), Vec::new());
-                    search.query.unpack(&ue, forward, arc, &mut a);
-                    search.query.unpack(&ul, forward, arc, &mut b);
+                    search.q().unpack(&ue, forward, arc, &mut a);
+                    search.q().unpack(&ul, forward, arc, &mut b);
                     prop_assert_eq!(a, b, "arc {} forward {} unpacks differently", arc, forward);
                 }
             }

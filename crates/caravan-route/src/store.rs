@@ -173,6 +173,7 @@ impl Hierarchy {
             depth: OnceLock::new(),
             order: OnceLock::new(),
             core_arc_of: OnceLock::new(),
+            pool: Default::default(),
         })
     }
 
