@@ -106,11 +106,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C or a termination signal: remove this run's half-written files, exit 130.
-    let _ = ctrlc::set_handler(|| {
-        caravan_app::tempfiles::remove_own();
-        eprintln!("caravan: interrupted");
-        std::process::exit(130);
-    });
+    // The server handles the signals itself, finishing the requests in flight.
+    if !matches!(cli.command, Command::Serve(_)) {
+        let _ = ctrlc::set_handler(|| {
+            caravan_app::tempfiles::remove_own();
+            eprintln!("caravan: interrupted");
+            std::process::exit(130);
+        });
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => match e.downcast_ref::<Fail>() {

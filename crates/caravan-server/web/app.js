@@ -257,6 +257,7 @@ async function compare() {
     : `<div class="delta" data-testid="delta">${escapeHtml(c.summary)}</div>`;
   $("result").innerHTML = delta + side("Scenario " + c.scenarios.join(", "), c.scenario, c.scenario_reason) + side("Baseline (dashed)", c.baseline, c.baseline_reason);
   drawRoute(0);
+  fit([...features, ...(c.baseline ? lines(c.baseline, {}) : [])]);
 }
 
 $("form").addEventListener("submit", async (ev) => {
