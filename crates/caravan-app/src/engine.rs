@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::Xxh3;
 const METRIC_CACHE: usize = 4;
 
 /// A profile's key, its arc weights and their digest.
-type PricedProfile = (String, Arc<[u32]>, u64);
+type PricedProfile = (String, caravan_metric::Prices, u64);
 
 pub struct Engine {
     pub net: Network,
@@ -209,7 +209,7 @@ impl Engine {
             held.insert(0, hit);
             drop(held);
             return (
-                caravan_metric::Metric::with_weights(&self.net, &self.params, profile, w),
+                caravan_metric::Metric::with_prices(&self.net, &self.params, profile, w),
                 d,
             );
         }
@@ -217,7 +217,7 @@ impl Engine {
         let m = caravan_metric::Metric::new(&self.net, &self.params, profile);
         let d = digest(&m.weights);
         let mut held = self.weights.lock().unwrap_or_else(|e| e.into_inner());
-        held.insert(0, (key, m.weights.clone(), d));
+        held.insert(0, (key, m.prices(), d));
         let capacity = self
             .metric_capacity
             .load(std::sync::atomic::Ordering::Relaxed);

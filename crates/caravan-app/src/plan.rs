@@ -143,33 +143,13 @@ impl Engine {
                 SNAP_KM
             };
             let index = &self.access_index()[layer as usize];
-            // The index's chord distance only preselects; the figures use haversine, as
-            // everywhere else.
-            let mut near: Vec<(f64, u32)> = index
-                .within(place.lat, place.lon, radius * 1.001 + 0.1)
-                .into_iter()
-                .filter(|&(i, _)| p.country_allowed[self.net.nodes[i as usize].country as usize])
-                .map(|(i, _)| {
-                    let n = &self.net.nodes[i as usize];
-                    (
-                        haversine_km(place.lat, place.lon, n.lat as f64, n.lon as f64),
-                        i,
-                    )
-                })
-                .filter(|&(d, _)| d <= radius)
-                .collect();
-            near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            // Drayage stays in the place's own country where its network is within reach:
-            // a leg into a neighbour would cross a border that no event accounts for.
-            let own = self.net.countries.iter().position(|c| *c == place.country);
-            if let Some(own) = own.filter(|_| !place.country.is_empty()) {
-                if near
-                    .iter()
-                    .any(|&(_, n)| self.net.nodes[n as usize].country as usize == own)
-                {
-                    near.retain(|&(_, n)| self.net.nodes[n as usize].country as usize == own);
-                }
-            }
+            let own = self
+                .net
+                .countries
+                .iter()
+                .position(|c| *c == place.country)
+                .filter(|_| !place.country.is_empty());
+            let near = self.nearest_allowed(index, place, radius, own, &p.country_allowed);
             for (d, n) in near.into_iter().take(ACCESS_CANDIDATES) {
                 // Under a kilometre the place is at the node: no drayage leg.
                 let km = if d < 1.0 { 0.0 } else { d };
@@ -208,6 +188,63 @@ impl Engine {
                 })
                 .collect()
         })
+    }
+
+    /// The [`ACCESS_CANDIDATES`] nearest nodes of `index` within `radius` km whose country
+    /// the profile allows, by haversine km; only nodes of the place's own country when it
+    /// has any within reach (drayage into a neighbour would cross a border that no event
+    /// accounts for). The k-d tree's nearest few answer almost every place; all nodes
+    /// within the radius (thousands at 300 km) are read only when those are not enough to
+    /// decide.
+    fn nearest_allowed(
+        &self,
+        index: &caravan_network::spatial::SpatialIndex,
+        place: &Place,
+        radius: f64,
+        own: Option<usize>,
+        allowed: &[bool],
+    ) -> Vec<(f64, u32)> {
+        const FIRST: usize = 64;
+        let pick = |found: Vec<(u32, f64)>| -> Vec<(f64, u32)> {
+            let mut near: Vec<(f64, u32)> = found
+                .into_iter()
+                .filter(|&(i, _)| allowed[self.net.nodes[i as usize].country as usize])
+                .map(|(i, _)| {
+                    let n = &self.net.nodes[i as usize];
+                    (
+                        haversine_km(place.lat, place.lon, n.lat as f64, n.lon as f64),
+                        i,
+                    )
+                })
+                .filter(|&(d, _)| d <= radius)
+                .collect();
+            near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let of_own =
+                |&(_, n): &(f64, u32)| Some(self.net.nodes[n as usize].country as usize) == own;
+            if near.iter().any(of_own) {
+                near.retain(of_own);
+            }
+            near.truncate(ACCESS_CANDIDATES);
+            near
+        };
+        // The chord distance only preselects (slightly wider than the radius); the
+        // figures use haversine, as everywhere else.
+        let reach = radius * 1.001 + 0.1;
+        let first = index.nearest_k(place.lat, place.lon, FIRST, reach);
+        if first.len() < FIRST {
+            return pick(first);
+        }
+        // Truncated: decided only if the nearest few hold enough nodes of the kind kept
+        // (own country when the place has one within them, else any allowed).
+        let near = pick(first);
+        let own_among = near
+            .iter()
+            .filter(|&&(_, n)| Some(self.net.nodes[n as usize].country as usize) == own)
+            .count();
+        if near.len() == ACCESS_CANDIDATES && (own.is_none() || own_among == near.len()) {
+            return near;
+        }
+        pick(index.within(place.lat, place.lon, reach))
     }
 
     pub fn plan(&self, req: &Request) -> Result<Plan, PlanError> {

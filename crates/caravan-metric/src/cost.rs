@@ -72,7 +72,16 @@ pub struct Metric<'a> {
     pub profile: Profile,
     /// Shared: a serving engine keeps one per profile and hands it to every request.
     pub weights: std::sync::Arc<[u32]>,
-    lookup: Lookup,
+    lookup: std::sync::Arc<Lookup>,
+}
+
+/// What pricing a profile produced (arc weights and the tables they were read from), to
+/// share between requests with an identical profile: a serving engine keeps one per
+/// profile instead of pricing 1.8 M arcs and rebuilding the tables per request.
+#[derive(Clone)]
+pub struct Prices {
+    pub weights: std::sync::Arc<[u32]>,
+    lookup: std::sync::Arc<Lookup>,
 }
 
 /// The parameters an arc's cost reads, resolved once per metric into tables indexed by
@@ -180,7 +189,7 @@ impl<'a> Metric<'a> {
         };
         let mut m = Metric {
             net,
-            lookup: Lookup::new(net, &params, &profile),
+            lookup: std::sync::Arc::new(Lookup::new(net, &params, &profile)),
             params,
             profile,
             weights: std::sync::Arc::from(Vec::new()),
@@ -200,13 +209,20 @@ impl<'a> Metric<'a> {
         m
     }
 
-    /// A metric whose weights were computed before for an identical profile (pricing
-    /// 1.8 M arcs is three quarters of a route request's time otherwise).
-    pub fn with_weights(
+    /// This metric's prices, to build [`Metric::with_prices`] from.
+    pub fn prices(&self) -> Prices {
+        Prices {
+            weights: self.weights.clone(),
+            lookup: self.lookup.clone(),
+        }
+    }
+
+    /// A metric priced before for an identical profile (its [`Metric::prices`]).
+    pub fn with_prices(
         net: &'a Network,
         params: &'a Params,
         profile: Profile,
-        weights: std::sync::Arc<[u32]>,
+        prices: Prices,
     ) -> Metric<'a> {
         let params = match &profile.params {
             Some(p) => ParamsRef::Shared(p.clone()),
@@ -214,10 +230,10 @@ impl<'a> Metric<'a> {
         };
         Metric {
             net,
-            lookup: Lookup::new(net, &params, &profile),
+            lookup: prices.lookup,
             params,
             profile,
-            weights,
+            weights: prices.weights,
         }
     }
 

@@ -14,7 +14,7 @@ mod scenario;
 mod trade;
 
 pub use charges::{PathCharges, SeaLegCharge};
-pub use cost::{ArcCost, Metric, ParamsRef};
+pub use cost::{ArcCost, Metric, ParamsRef, Prices};
 pub use error::MetricError;
 pub use explain::{main_modes, Access, Event, EventKind, GeneralizedCost, Leg, Route, Totals};
 pub use hours::{Crew, HoursOfService};

@@ -26,6 +26,16 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
+    // One line per request on stderr (route pattern, status, ms), and errors; RUST_LOG
+    // changes it (RUST_LOG=warn keeps only errors).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("caravan=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(true)
+        .try_init();
     let engine = load_engine(&[])?;
     let started = std::time::Instant::now();
     // The OSRM profiles and the native default, customized and prepared before the
