@@ -33,6 +33,9 @@ enum Target {
 /// alternate name, sorted, so a prefix is a binary search and a scan of its range.
 pub struct Index {
     keys: Vec<(String, Target, bool)>,
+    /// Per city: does a larger city of the same name lie in the same country? "Name, CC"
+    /// would resolve to that one, so such a city is suggested by its coordinates.
+    shadowed: Vec<bool>,
 }
 
 impl Index {
@@ -60,7 +63,18 @@ impl Index {
         keys.retain(|(k, _, _)| !k.is_empty());
         keys.sort();
         keys.dedup();
-        Index { keys }
+        let mut largest: std::collections::HashMap<(String, caravan_network::CountryId), u32> =
+            Default::default();
+        for c in &net.cities {
+            let e = largest.entry((normalize(&c.name), c.country)).or_insert(0);
+            *e = (*e).max(c.population);
+        }
+        let shadowed = net
+            .cities
+            .iter()
+            .map(|c| largest[&(normalize(&c.name), c.country)] > c.population)
+            .collect();
+        Index { keys, shadowed }
     }
 
     /// Up to `n` places whose name or code starts with `q`: exact matches of a name or
@@ -107,9 +121,14 @@ impl Index {
             Target::City(i) => {
                 let c = &net.cities[i as usize];
                 let cc = net.country_code(c.country);
+                let query = if self.shadowed[i as usize] {
+                    format!("{:.4},{:.4}", c.lat, c.lon)
+                } else {
+                    format!("{}, {cc}", c.name)
+                };
                 Suggestion {
                     label: format!("{} ({cc})", c.name),
-                    query: format!("{}, {cc}", c.name),
+                    query,
                     kind: PlaceKind::City,
                     country: cc.into(),
                     lat: c.lat as f64,

@@ -170,10 +170,22 @@ pub fn router_with(state: Shared, extra: Router<Shared>) -> Router {
         state.clone(),
         metrics::track,
     ))
-    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        StatusCode::REQUEST_TIMEOUT,
-        limits.timeout,
-    ))
+    .layer(
+        tower::ServiceBuilder::new()
+            .layer(axum::error_handling::HandleErrorLayer::new(
+                move |_: tower::BoxError| async move {
+                    ApiError::new(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "timeout",
+                        format!(
+                            "the request took longer than {} s (see caravan serve --timeout)",
+                            limits.timeout.as_secs()
+                        ),
+                    )
+                },
+            ))
+            .timeout(limits.timeout),
+    )
     .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
     .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
         tracing::error!(target: "caravan::http", "handler panicked");

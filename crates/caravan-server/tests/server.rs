@@ -8,6 +8,9 @@ use std::sync::{Arc, OnceLock};
 /// Most sources × destinations on GET /table in these tests (TooBig beyond).
 const TABLE_MAX: usize = 4;
 
+/// The request timeout of the test server (its slow route sleeps longer).
+const TIMEOUT_S: u64 = 30;
+
 /// One server for the whole test binary, with one extra route that panics.
 fn base() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
@@ -18,6 +21,7 @@ fn base() -> &'static str {
         let limits = Limits {
             max_table_size: TABLE_MAX,
             max_body_bytes: 64 << 10,
+            timeout: std::time::Duration::from_secs(TIMEOUT_S),
             ..Limits::default()
         };
         let state = Arc::new(AppState::new(engine, cache, limits));
@@ -44,6 +48,13 @@ fn base() -> &'static str {
                             .await
                         }),
                     );
+                let extra = extra.route(
+                    "/test/slow",
+                    axum::routing::get(|| async {
+                        tokio::time::sleep(std::time::Duration::from_secs(TIMEOUT_S + 10)).await;
+                        "late"
+                    }),
+                );
                 let app = caravan_server::router_with(state, extra);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
@@ -378,4 +389,44 @@ fn contract_cors_and_metrics() {
     assert_eq!(s, 404);
     let (s, b) = get("/basemap/countries.json");
     assert_eq!((s, b["type"].as_str()), (200, Some("Topology")));
+}
+
+#[test]
+fn a_request_past_the_timeout_is_a_408_with_a_message() {
+    let (s, v) = get("/test/slow");
+    assert_eq!((s, v["error"].as_str()), (408, Some("timeout")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("--timeout"));
+}
+
+#[test]
+fn every_suggestion_routes_to_the_place_suggested() {
+    // "Brest" is a city in Belarus and in France; within one country a smaller namesake
+    // is suggested by its coordinates, since "Name, CC" would pick the larger one.
+    for q in [
+        "brest", "alma", "shang", "CNSHA", "FRA", "novos", "tash", "kras",
+    ] {
+        let (s, v) = get(&format!("/v1/places?q={q}"));
+        assert_eq!(s, 200, "{v}");
+        for p in v["places"].as_array().unwrap() {
+            let query = p["query"].as_str().unwrap();
+            let (s, r) = get(&format!(
+                "/v1/route?from={}&to=Tashkent",
+                query.replace(' ', "%20").replace(',', "%2C")
+            ));
+            if s != 200 {
+                continue; // an island or a place no mode reaches: not this test's concern
+            }
+            let o = &r["origin"];
+            let km = caravan_network::geo::haversine_km(
+                o["lat"].as_f64().unwrap(),
+                o["lon"].as_f64().unwrap(),
+                p["lat"].as_f64().unwrap(),
+                p["lon"].as_f64().unwrap(),
+            );
+            assert!(
+                km < 1.0,
+                "{q}: suggestion {p} resolves {km:.0} km away, to {o}"
+            );
+        }
+    }
 }
