@@ -135,6 +135,12 @@ impl Engine {
                 .filter(|&m| p.allows(m) && cargo_ok(m))
                 .collect()
         };
+        let own = self
+            .net
+            .countries
+            .iter()
+            .position(|c| *c == place.country)
+            .filter(|_| !place.country.is_empty());
         let mut out = Vec::new();
         for layer in layers {
             let radius = if by_road {
@@ -143,12 +149,6 @@ impl Engine {
                 SNAP_KM
             };
             let index = &self.access_index()[layer as usize];
-            let own = self
-                .net
-                .countries
-                .iter()
-                .position(|c| *c == place.country)
-                .filter(|_| !place.country.is_empty());
             let near = self.nearest_allowed(index, place, radius, own, &p.country_allowed);
             for (d, n) in near.into_iter().take(ACCESS_CANDIDATES) {
                 // Under a kilometre the place is at the node: no drayage leg.

@@ -254,15 +254,10 @@ pub async fn matrix(
             ));
         }
         let engine = state.engine_for(&spec.scenarios)?;
-        let resolve = |list: &[String], what: &str| -> Result<Vec<caravan_network::Place>, ApiError> {
+        let resolve = |list: &[String], what: &str| -> Result<Vec<_>, ApiError> {
             list.iter()
                 .enumerate()
-                .map(|(i, q)| {
-                    engine
-                        .net
-                        .resolve_place(q)
-                        .map_err(|e| ApiError::new(axum::http::StatusCode::BAD_REQUEST, "unknown_place", format!("{what}[{i}]: {e}")))
-                })
+                .map(|(i, q)| place(&engine, q, format_args!("{what}[{i}]")))
                 .collect()
         };
         let origins = resolve(&b.origins, "origins")?;
@@ -281,6 +276,21 @@ pub async fn matrix(
         .into_response())
     })
     .await
+}
+
+/// A place named in a request body; the error says where (`origins[3]: unknown place …`).
+fn place(
+    engine: &caravan_app::Engine,
+    q: &str,
+    at: std::fmt::Arguments<'_>,
+) -> Result<caravan_network::Place, ApiError> {
+    engine.net.resolve_place(q).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "unknown_place",
+            format!("{at}: {e}"),
+        )
+    })
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -335,15 +345,6 @@ pub async fn criticality(
         let engine = state.engine_for(&spec.scenarios)?;
         let mut lanes = Vec::with_capacity(b.lanes.len());
         for (i, l) in b.lanes.iter().enumerate() {
-            let place = |q: &str| {
-                engine.net.resolve_place(q).map_err(|e| {
-                    ApiError::new(
-                        axum::http::StatusCode::BAD_REQUEST,
-                        "unknown_place",
-                        format!("lanes[{i}]: {e}"),
-                    )
-                })
-            };
             let weight = match l.weight {
                 None => 1.0,
                 Some(w) if w.is_finite() && w >= 0.0 => w,
@@ -355,8 +356,8 @@ pub async fn criticality(
             };
             lanes.push(caravan_app::lanes::Lane {
                 line: i + 1,
-                from: place(&l.from)?,
-                to: place(&l.to)?,
+                from: place(&engine, &l.from, format_args!("lanes[{i}]"))?,
+                to: place(&engine, &l.to, format_args!("lanes[{i}]"))?,
                 weight,
             });
         }

@@ -44,6 +44,9 @@ pub struct AppState {
     pub cache_dir: PathBuf,
     pub limits: Limits,
     pub metrics: Metrics,
+    /// The map's basemap (data/basemap), read on its first request; shared, not copied,
+    /// by every answer.
+    pub basemap: std::sync::OnceLock<Option<axum::body::Bytes>>,
     variants: Mutex<Vec<(Vec<String>, Arc<Engine>)>>,
 }
 
@@ -54,6 +57,7 @@ impl AppState {
             cache_dir,
             limits,
             metrics: Metrics::default(),
+            basemap: std::sync::OnceLock::new(),
             variants: Mutex::new(Vec::new()),
         }
     }

@@ -73,9 +73,10 @@ async fn asset(Path(name): Path<String>) -> Response {
 
 /// Natural Earth 1:50m countries (world-atlas 2.0.2, TopoJSON), read on first request.
 async fn basemap(State(state): State<Shared>) -> Response {
-    static MAP: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
-    let bytes = MAP.get_or_init(|| {
-        std::fs::read(state.engine.data_dir.join("basemap/countries-50m.json")).ok()
+    let bytes = state.basemap.get_or_init(|| {
+        std::fs::read(state.engine.data_dir.join("basemap/countries-50m.json"))
+            .ok()
+            .map(axum::body::Bytes::from)
     });
     match bytes {
         Some(b) => (

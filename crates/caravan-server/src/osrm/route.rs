@@ -75,11 +75,13 @@ fn asked(o: &Options, n: usize) -> Result<Asked, OsrmError> {
         Some("false") => Overview::False,
         Some(v) => return Err(invalid_value("overview", v, "simplified, full or false")),
     };
-    for k in ["continue_straight"] {
-        if let Some(v) = o.get(k) {
-            if !matches!(v, "true" | "false" | "default") {
-                return Err(invalid_value(k, v, "true, false or default"));
-            }
+    if let Some(v) = o.get("continue_straight") {
+        if !matches!(v, "true" | "false" | "default") {
+            return Err(invalid_value(
+                "continue_straight",
+                v,
+                "true, false or default",
+            ));
         }
     }
     if let Some(v) = o.get("snapping") {

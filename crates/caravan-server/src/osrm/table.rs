@@ -27,10 +27,9 @@ pub fn answer(
     state: &AppState,
     profile: &str,
     coords: &[(f64, f64)],
-    options: Options,
+    o: Options,
 ) -> Result<Value, OsrmError> {
     let spec = super::profile(profile)?;
-    let o = options;
     check_per_coordinate(&o, coords.len())?;
     let sources = indices(&o, "sources", coords.len())?;
     let destinations = indices(&o, "destinations", coords.len())?;
@@ -67,11 +66,9 @@ pub fn answer(
             .filter(|x| x.is_finite() && *x > 0.0)
             .ok_or_else(|| invalid_value("scale_factor", v, "a number above 0"))?,
     };
-    for k in ["fallback_speed"] {
-        if let Some(v) = o.get(k) {
-            if !v.parse::<f64>().is_ok_and(|x| x.is_finite() && x > 0.0) {
-                return Err(invalid_value(k, v, "a number above 0"));
-            }
+    if let Some(v) = o.get("fallback_speed") {
+        if !v.parse::<f64>().is_ok_and(|x| x.is_finite() && x > 0.0) {
+            return Err(invalid_value("fallback_speed", v, "a number above 0"));
         }
     }
     if let Some(v) = o.get("fallback_coordinate") {
