@@ -72,7 +72,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, c: &ArcCost) {
+    pub(crate) fn add(&mut self, c: &ArcCost) {
         self.duration_h += c.hours();
         self.cost_usd += c.usd();
         self.co2_kg += c.co2_kg;
@@ -251,33 +251,42 @@ impl Metric<'_> {
     /// and shares the rest.
     fn totals_from(
         &self,
-        mut totals: Totals,
+        totals: Totals,
         arcs: &[u32],
         origin_km: Option<f64>,
         destination_km: Option<f64>,
     ) -> Totals {
         let net = self.net;
-        let ends = [
-            (origin_km, arcs.first().map(|&a| net.arcs[a as usize].from)),
-            (
-                destination_km,
-                arcs.last().map(|&a| net.arcs[a as usize].to),
-            ),
-        ];
-        for (km, node) in ends {
+        let ends = (
+            arcs.first().map(|&a| net.arcs[a as usize].from),
+            arcs.last().map(|&a| net.arcs[a as usize].to),
+        );
+        let km = arcs
+            .iter()
+            .filter(|&&a| !matches!(net.arcs[a as usize].kind, ArcKind::Transfer(_)))
+            .map(|&a| net.arcs[a as usize].km as f64)
+            .sum::<f64>();
+        self.finish_totals(totals, ends, km, origin_km, destination_km)
+    }
+
+    /// Adds the access legs to a path's sums (`ends`: its first and last node, `km`: its
+    /// length) and rounds as `route` prints; shared with the matrix's path figures.
+    pub(crate) fn finish_totals(
+        &self,
+        mut totals: Totals,
+        ends: (Option<u32>, Option<u32>),
+        km: f64,
+        origin_km: Option<f64>,
+        destination_km: Option<f64>,
+    ) -> Totals {
+        for (km, node) in [(origin_km, ends.0), (destination_km, ends.1)] {
             if let Some(km) = km.filter(|&k| k > 0.0) {
                 let c = self.access_cost(km, node.unwrap_or(0));
                 totals.add(&c);
                 totals.duration_h += self.road_rest_h(c.travel_h);
             }
         }
-        totals.distance_km = arcs
-            .iter()
-            .filter(|&&a| !matches!(net.arcs[a as usize].kind, ArcKind::Transfer(_)))
-            .map(|&a| net.arcs[a as usize].km as f64)
-            .sum::<f64>()
-            + origin_km.unwrap_or(0.0)
-            + destination_km.unwrap_or(0.0);
+        totals.distance_km = km + origin_km.unwrap_or(0.0) + destination_km.unwrap_or(0.0);
         totals.distance_km = round(totals.distance_km, 1);
         totals.duration_days = round(totals.duration_h / 24.0, 2);
         totals.duration_h = round(totals.duration_h, 1);

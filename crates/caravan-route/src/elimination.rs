@@ -116,6 +116,16 @@ impl Sweep {
         &self.space
     }
 
+    /// The rank `rank`'s distance came through, `u32::MAX` at a start.
+    pub(crate) fn pred(&self, rank: u32) -> u32 {
+        pred_of(self.label[rank as usize])
+    }
+
+    /// Which start (index into the seeded list) a start rank's distance came from.
+    pub(crate) fn start_of(&self, rank: u32) -> u32 {
+        self.start[rank as usize]
+    }
+
     /// Seeds the start distances; returns the chain heads (start ranks).
     fn seed(&mut self, starts: &[(u32, u64)]) -> Vec<u32> {
         let mut heads = Vec::with_capacity(starts.len());
@@ -469,7 +479,7 @@ fn prefetch<T>(at: &T) {
     let _ = at;
 }
 
-fn up_arc(cch: &CchView, tail: u32, head: u32) -> u32 {
+pub(crate) fn up_arc(cch: &CchView, tail: u32, head: u32) -> u32 {
     let (a, b) = (
         cch.up_first_out[tail as usize],
         cch.up_first_out[tail as usize + 1],

@@ -58,12 +58,12 @@ pub struct Hierarchy {
 /// the customized shortcut weights.
 pub struct Customized {
     pub weights: Vec<u32>,
-    core_weights: Vec<u32>,
-    metric: cch::Metric,
-    witnesses: Witnesses,
+    pub(crate) core_weights: Vec<u32>,
+    pub(crate) metric: cch::Metric,
+    pub(crate) witnesses: Witnesses,
     /// The pruned search graphs, once [`Hierarchy::prune`] has run for these weights.
     pruned: Pruned,
-    is_pruned: bool,
+    pub(crate) is_pruned: bool,
 }
 
 /// Preparation timings, for reports and the benchmark.
@@ -269,7 +269,7 @@ impl Hierarchy {
             .get_or_init(|| crate::root_path::depths(self.view().elimination_tree_parent))
     }
 
-    fn order(&self) -> &[u32] {
+    pub(crate) fn order(&self) -> &[u32] {
         self.order.get_or_init(|| {
             let rank = self.view().rank;
             let mut order = vec![0u32; rank.len()];
@@ -344,7 +344,7 @@ impl Hierarchy {
 
     /// Where open endpoints enter the core: `(endpoint node, endpoint weight, attachment)`
     /// per chain end reachable from (or, for targets, to) each endpoint.
-    fn attachments(
+    pub(crate) fn attachments(
         &self,
         endpoints: &[Endpoint],
         weights: &[u32],
@@ -364,7 +364,12 @@ impl Hierarchy {
             .collect()
     }
 
-    fn direct(&self, m: &Customized, s: &Endpoint, t: &Endpoint) -> Option<(u64, Vec<u32>)> {
+    pub(crate) fn direct(
+        &self,
+        m: &Customized,
+        s: &Endpoint,
+        t: &Endpoint,
+    ) -> Option<(u64, Vec<u32>)> {
         if s.weight == INFINITY || t.weight == INFINITY {
             return None;
         }
@@ -397,7 +402,7 @@ impl Customized {
     }
 
     /// The graphs the sweeps climb: pruned if available, else every up-arc.
-    fn graphs<'a>(&'a self, view: &'a CchView<'a>) -> (UpGraph<'a>, UpGraph<'a>) {
+    pub(crate) fn graphs<'a>(&'a self, view: &'a CchView<'a>) -> (UpGraph<'a>, UpGraph<'a>) {
         if self.is_pruned {
             (self.pruned.forward(), self.pruned.backward())
         } else {

@@ -14,6 +14,7 @@ mod graph;
 mod hierarchy;
 mod many_to_many;
 mod order;
+mod payload;
 mod pruned;
 mod root_path;
 mod store;
@@ -23,6 +24,7 @@ pub use chain::{Attachment, ChainContraction};
 pub use dijkstra::{Dijkstra, Endpoint, Path};
 pub use graph::Graph;
 pub use hierarchy::{Customized, Hierarchy, PrepareStats, Searcher, CLOSED};
+pub use payload::{ArcPayloads, Join, Reached};
 pub use store::{topology_key, StoreError, Topology, FORMAT as HIERARCHY_FORMAT};
 
 /// A weight that closes an arc: no path may use it.
