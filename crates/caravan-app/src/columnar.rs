@@ -41,6 +41,77 @@ fn cells_batch(cells: &[Cell]) -> Result<arrow_array::RecordBatch, std::io::Erro
     .map_err(std::io::Error::other)
 }
 
+/// A Parquet matrix written one record batch per chunk of cells, so that no more than a
+/// chunk is ever held.
+#[cfg(feature = "parquet")]
+pub struct CellStream {
+    writer: parquet::arrow::ArrowWriter<std::fs::File>,
+    profile_column: bool,
+}
+
+#[cfg(feature = "parquet")]
+impl CellStream {
+    pub fn new(file: std::fs::File, profile_column: bool) -> Result<CellStream, std::io::Error> {
+        // The schema of an empty chunk, so that every batch shares it.
+        let schema = rows_batch(&[], profile_column)?.schema();
+        let writer = parquet::arrow::ArrowWriter::try_new(file, schema, Some(properties()))
+            .map_err(std::io::Error::other)?;
+        Ok(CellStream {
+            writer,
+            profile_column,
+        })
+    }
+
+    pub fn write(&mut self, rows: &[crate::matrix_file::CellRow]) -> Result<(), std::io::Error> {
+        let batch = rows_batch(rows, self.profile_column)?;
+        self.writer.write(&batch).map_err(std::io::Error::other)
+    }
+
+    pub fn close(self) -> Result<(), std::io::Error> {
+        let file = self.writer.into_inner().map_err(std::io::Error::other)?;
+        file.sync_all()
+    }
+}
+
+/// Rows as a batch; the nullability of each column is fixed (not taken from the rows), so
+/// that every chunk has the same schema.
+#[cfg(feature = "parquet")]
+fn rows_batch(
+    rows: &[crate::matrix_file::CellRow],
+    profile_column: bool,
+) -> Result<arrow_array::RecordBatch, std::io::Error> {
+    use crate::matrix_file::CellRow;
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let text = |f: &dyn for<'r> Fn(&'r CellRow<'_>) -> Option<&'r str>| -> ArrayRef {
+        Arc::new(rows.iter().map(f).collect::<StringArray>())
+    };
+    let num = |f: &dyn Fn(&CellRow) -> Option<f64>| -> ArrayRef {
+        Arc::new(rows.iter().map(f).collect::<Float64Array>())
+    };
+    let mut cols = Vec::new();
+    if profile_column {
+        cols.push(("profile", text(&|c| c.profile), false));
+    }
+    cols.extend([
+        ("origin", text(&|c| Some(c.origin)), false),
+        ("destination", text(&|c| Some(c.destination)), false),
+        ("distance_km", num(&|c| c.distance_km), true),
+        ("duration_h", num(&|c| c.duration_h), true),
+        ("cost_usd", num(&|c| c.cost_usd), true),
+        ("co2_kg", num(&|c| c.co2_kg), true),
+        ("reason", text(&|c| c.reason.as_deref()), true),
+    ]);
+    RecordBatch::try_from_iter_with_nullable(cols).map_err(std::io::Error::other)
+}
+
+#[cfg(feature = "parquet")]
+fn properties() -> parquet::file::properties::WriterProperties {
+    parquet::file::properties::WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
+        .build()
+}
+
 /// Flat records as columns: a column whose first non-null value is a number is Float64,
 /// any other is text.
 #[cfg(feature = "parquet")]
@@ -89,10 +160,7 @@ fn write_batch(
     batch: &arrow_array::RecordBatch,
     file: impl std::io::Write + Send,
 ) -> Result<(), std::io::Error> {
-    let props = parquet::file::properties::WriterProperties::builder()
-        .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
-        .build();
-    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(properties()))
         .map_err(std::io::Error::other)?;
     w.write(batch).map_err(std::io::Error::other)?;
     w.close().map_err(std::io::Error::other)?;
@@ -120,4 +188,20 @@ pub fn cells_parquet(_: &[Cell]) -> Result<Vec<u8>, std::io::Error> {
 #[cfg(not(feature = "parquet"))]
 pub fn write_records(_: &[Map<String, Value>], _: &Path) -> Result<(), std::io::Error> {
     Err(unsupported())
+}
+
+#[cfg(not(feature = "parquet"))]
+pub struct CellStream;
+
+#[cfg(not(feature = "parquet"))]
+impl CellStream {
+    pub fn new(_: std::fs::File, _: bool) -> Result<CellStream, std::io::Error> {
+        Err(unsupported())
+    }
+    pub fn write(&mut self, _: &[crate::matrix_file::CellRow]) -> Result<(), std::io::Error> {
+        Err(unsupported())
+    }
+    pub fn close(self) -> Result<(), std::io::Error> {
+        Err(unsupported())
+    }
 }

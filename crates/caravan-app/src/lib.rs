@@ -11,11 +11,13 @@ pub mod groups;
 pub mod huge_pages;
 pub mod lanes;
 pub mod matrix;
+pub mod matrix_file;
 pub mod options;
 pub mod output;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod plan;
+pub mod profiles;
 pub mod scenarios;
 pub mod suggest;
 pub mod tempfiles;

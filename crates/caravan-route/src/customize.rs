@@ -239,7 +239,14 @@ impl Schedule {
         out.backward.resize(arcs, INF_WEIGHT);
         let shared = Shared::of(out);
         let job = self.job(cch, &shared, inputs, weights);
-        self.roots.par_iter().for_each(|&r| self.task(&job, r));
+        self.bottom_up(&|u| relax_one(&job, u));
+    }
+
+    /// Runs `visit` on every node, each after all of its elimination-tree descendants,
+    /// disjoint subtrees in parallel: the order any per-node pass needs whose node reads
+    /// only what its descendants wrote (customizing, payloads of shortcuts).
+    pub(crate) fn bottom_up(&self, visit: &(impl Fn(usize) + Sync)) {
+        self.roots.par_iter().for_each(|&r| self.task(visit, r));
     }
 
     fn job<'a>(
@@ -334,15 +341,15 @@ impl Schedule {
         }
     }
 
-    /// Relaxes the subtree of `x`: children first (in parallel when heavy), then `x`.
-    fn task(&self, job: &Job, x: u32) {
+    /// Visits the subtree of `x`: children first (in parallel when heavy), then `x`.
+    fn task(&self, visit: &(impl Fn(usize) + Sync), x: u32) {
         // A single-child spine (the top separators) runs bottom-up after its one subtree;
         // walking it iteratively keeps the recursion shallow.
         let mut spine = Vec::new();
         let mut cur = x as usize;
         loop {
             if self.work[cur] <= self.grain {
-                self.sweep(job, cur);
+                self.sweep(visit, cur);
                 break;
             }
             let kids =
@@ -351,20 +358,20 @@ impl Schedule {
             match kids {
                 [only] => cur = *only as usize,
                 _ => {
-                    kids.par_iter().for_each(|&c| self.task(job, c));
+                    kids.par_iter().for_each(|&c| self.task(visit, c));
                     break;
                 }
             }
         }
         for &u in spine.iter().rev() {
-            relax_one(job, u);
+            visit(u);
         }
     }
 
-    /// Relaxes a whole light subtree in post-order, on the current thread.
-    fn sweep(&self, job: &Job, root: usize) {
+    /// Visits a whole light subtree in post-order, on the current thread.
+    fn sweep(&self, visit: &impl Fn(usize), root: usize) {
         for &u in &self.post[self.run_start[root] as usize..=self.run_end[root] as usize] {
-            relax_one(job, u as usize);
+            visit(u as usize);
         }
     }
 }

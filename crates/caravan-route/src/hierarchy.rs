@@ -155,7 +155,7 @@ impl Hierarchy {
         self.view().cch_arc_count() as usize
     }
 
-    fn schedule(&self) -> &Schedule {
+    pub(crate) fn schedule(&self) -> &Schedule {
         self.schedule
             .get_or_init(|| Schedule::new(&self.view(), &self.inputs, self.chains.core_arc_count()))
     }

@@ -24,7 +24,7 @@ pub use chain::{Attachment, ChainContraction};
 pub use dijkstra::{Dijkstra, Endpoint, Path};
 pub use graph::Graph;
 pub use hierarchy::{Customized, Hierarchy, PrepareStats, Searcher, CLOSED};
-pub use payload::{ArcPayloads, Join, Reached};
+pub use payload::{ArcPayloads, Block, Join, Reached};
 pub use store::{topology_key, StoreError, Topology, FORMAT as HIERARCHY_FORMAT};
 
 /// A weight that closes an arc: no path may use it.

@@ -19,11 +19,14 @@
 
 use crate::elimination::{up_arc, Sweep};
 use crate::hierarchy::{Customized, Hierarchy};
+use crate::many_to_many::Buckets;
 use crate::witness::{halves, LEAF, PAIR, PAIR_ID, SINGLE, UNKNOWN};
 use crate::Endpoint;
 use cch::INF_WEIGHT;
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::sync::atomic::Ordering::Relaxed;
+use thread_local::ThreadLocal;
 
 const NONE: u32 = u32::MAX;
 
@@ -70,9 +73,14 @@ pub struct Reached<P> {
 /// payload of the chain part).
 type Starts<P> = Vec<(u32, u64, u32, P)>;
 
-/// Targets per bucket build: bounds the buckets' memory (each entry holds a payload) while
-/// keeping the forward sweeps, repeated once per block, few.
-const TARGET_BLOCK: usize = 1024;
+/// A worker's search scratch: the sweep, its space's payloads (all of them on a forward
+/// sweep, those computed so far on a backward one), positions in the space, and a stack.
+type Scratch<P> = (Sweep, Vec<Option<(P, u32)>>, Vec<u32>, Vec<usize>);
+
+/// Sources per bucket build when a caller does not choose: bounds the buckets' memory
+/// (each entry holds a payload) while keeping the backward sweeps, repeated once per
+/// block, few.
+const SOURCE_BLOCK: usize = 1024;
 
 impl Hierarchy {
     /// Every up-arc's payload under `m`: the memo of how each unpacks is completed first
@@ -94,39 +102,66 @@ impl Hierarchy {
             );
         }
         let arcs = m.metric.forward.len();
-        let mut out = ArcPayloads {
-            forward: Vec::with_capacity(arcs),
-            backward: Vec::with_capacity(arcs),
+        // Uninitialised: every slot is written exactly once below (each node's arcs by its
+        // own task), and the first touch of ~0.6 GB of fresh pages is then shared by the
+        // workers instead of paid by one thread filling placeholders.
+        let mut forward: Vec<std::mem::MaybeUninit<P>> = Vec::with_capacity(arcs);
+        let mut backward: Vec<std::mem::MaybeUninit<P>> = Vec::with_capacity(arcs);
+        // SAFETY: MaybeUninit needs no initialisation.
+        unsafe {
+            forward.set_len(arcs);
+            backward.set_len(arcs);
+        }
+
+        let slots = Slots {
+            forward: forward.as_mut_ptr().cast::<P>(),
+            backward: backward.as_mut_ptr().cast::<P>(),
         };
         let unpacked = self.chains.unpacked();
-        for arc in 0..arcs as u32 {
-            for forward in [true, false] {
-                let memo = m.witnesses.slot(forward, arc).load(Relaxed);
-                let (high, low) = ((memo >> 32) as u32, memo as u32);
-                let p = if memo == UNKNOWN {
-                    // Closed in this direction: no finite path uses it.
-                    join.empty()
-                } else if high & LEAF != 0 {
-                    if high & SINGLE != 0 {
-                        join.of_arcs(&[low])
-                    } else if high & PAIR != 0 {
-                        join.of_arcs(&[high & PAIR_ID, low])
-                    } else {
-                        let len = (high & !LEAF) as usize;
-                        join.of_arcs(&unpacked[low as usize..low as usize + len])
-                    }
+        let of_memo = |forward: bool, arc: usize| -> P {
+            let memo = m.witnesses.slot(forward, arc as u32).load(Relaxed);
+            let (high, low) = ((memo >> 32) as u32, memo as u32);
+            if memo == UNKNOWN {
+                // Closed in this direction: no finite path uses it.
+                join.empty()
+            } else if high & LEAF != 0 {
+                if high & SINGLE != 0 {
+                    join.of_arcs(&[low])
+                } else if high & PAIR != 0 {
+                    join.of_arcs(&[high & PAIR_ID, low])
                 } else {
-                    let (first, second) = halves(forward, memo);
-                    join.join(&out.backward[first as usize], &out.forward[second as usize])
-                };
-                if forward {
-                    out.forward.push(p);
-                } else {
-                    out.backward.push(p);
+                    let len = (high & !LEAF) as usize;
+                    join.of_arcs(&unpacked[low as usize..low as usize + len])
                 }
+            } else {
+                let (first, second) = halves(forward, memo);
+                // SAFETY: both halves leave the triangle's lower node, a descendant of
+                // this arc's tail in the elimination tree, whose arcs were written
+                // before this node's task started and are never written again.
+                unsafe { join.join(slots.get(false, first), slots.get(true, second)) }
             }
+        };
+        // A shortcut's halves leave a node below its tail, in the tail's subtree: each
+        // node's arcs after its subtree's, disjoint subtrees in parallel.
+        self.schedule().bottom_up(&|x| {
+            for arc in view.up_first_out[x] as usize..view.up_first_out[x + 1] as usize {
+                let (f, b) = (of_memo(true, arc), of_memo(false, arc));
+                // SAFETY: only this node's task writes its arcs, and no task reads them
+                // until it is done (readers are its ancestors' tasks).
+                unsafe { slots.set(arc, f, b) }
+            }
+        });
+        // Every node's up-arcs were visited: the tails partition the arcs.
+        debug_assert_eq!(view.up_first_out[view.node_count() as usize] as usize, arcs);
+        // SAFETY: every slot is initialised; MaybeUninit<P> has P's layout.
+        let done = |v: Vec<std::mem::MaybeUninit<P>>| unsafe {
+            let mut v = std::mem::ManuallyDrop::new(v);
+            Vec::from_raw_parts(v.as_mut_ptr().cast::<P>(), v.len(), v.capacity())
+        };
+        ArcPayloads {
+            forward: done(forward),
+            backward: done(backward),
         }
-        out
     }
 
     /// The matrix from every source set to every target set, row-major, with each reached
@@ -142,6 +177,50 @@ impl Hierarchy {
         targets: &[Vec<Endpoint>],
         cell: &(impl Fn(usize, usize, Option<Reached<P>>) -> C + Sync),
     ) -> Vec<C>
+    where
+        P: Clone + Send + Sync,
+        C: Send,
+    {
+        let mut out = Vec::with_capacity(sources.len() * targets.len());
+        let collect = |block: Block<C>| -> Result<(), std::convert::Infallible> {
+            out.extend(block.into_row_major());
+            Ok(())
+        };
+        let Ok(()) = self.matrix_blocks(
+            m,
+            pays,
+            join,
+            sources,
+            targets,
+            SOURCE_BLOCK,
+            cell,
+            &|_| {},
+            collect,
+        );
+        out
+    }
+
+    /// The matrix in blocks of up to `block` sources: each block (those sources to every
+    /// target) goes to `sink` before the next is searched, so a caller can write a matrix
+    /// far larger than memory. A sink's error stops the run.
+    /// `progress(cells)` is called as each target's cells of a block are done.
+    ///
+    /// A block's forward sweeps fill buckets; then every target's backward sweep scans
+    /// them. Memory is a block's buckets and cells; the price of smaller blocks is one
+    /// more backward sweep per target and block.
+    #[allow(clippy::too_many_arguments)]
+    pub fn matrix_blocks<P, C, E>(
+        &self,
+        m: &Customized,
+        pays: &ArcPayloads<P>,
+        join: &impl Join<P>,
+        sources: &[Vec<Endpoint>],
+        targets: &[Vec<Endpoint>],
+        block: usize,
+        cell: &(impl Fn(usize, usize, Option<Reached<P>>) -> C + Sync),
+        progress: &(impl Fn(usize) + Sync + ?Sized),
+        mut sink: impl FnMut(Block<C>) -> Result<(), E>,
+    ) -> Result<(), E>
     where
         P: Clone + Send + Sync,
         C: Send,
@@ -165,98 +244,137 @@ impl Hierarchy {
                 .map(|&(c, w, _, _)| (view.rank[c as usize], w))
                 .collect()
         };
-        let mut rows: Vec<Vec<C>> = (0..sources.len())
-            .map(|_| Vec::with_capacity(targets.len()))
-            .collect();
-        for block in (0..targets.len()).step_by(TARGET_BLOCK) {
-            let end = (block + TARGET_BLOCK).min(targets.len());
-            // Backward sweeps: every node of a target's search space, with its distance
-            // to the target and the payload of the path down to it.
-            let spaces: Vec<Vec<(u32, Entry<P>)>> = (block..end)
+        // One search scratch per worker thread for the whole run.
+        let scratch: ThreadLocal<RefCell<Scratch<P>>> = ThreadLocal::new();
+        let scratch = || {
+            scratch
+                .get_or(|| RefCell::new((Sweep::new(n), Vec::new(), vec![0u32; n], Vec::new())))
+                .borrow_mut()
+        };
+        // A path can stay inside one chain only from or to a chain's interior, or from a
+        // node to itself: most cells need no look at chains.
+        let inside = |sets: &[Vec<Endpoint>]| -> Vec<bool> {
+            sets.iter()
+                .map(|set| set.iter().any(|e| self.chains.core_of(e.node).is_none()))
+                .collect()
+        };
+        let (interior, to_interior) = (inside(sources), inside(targets));
+        // Reused by every block: a block's entries are tens of MB, fresh pages each time
+        // otherwise.
+        let mut bucket = Buckets::default();
+        let mut ups: Vec<(P, u32)> = Vec::new();
+        for first in (0..sources.len()).step_by(block.max(1)) {
+            let end = (first + block.max(1)).min(sources.len());
+            // Forward sweeps: every node of a source's search space, with its distance
+            // from the source and the payload of the path up to it.
+            let reached: Vec<Vec<(u32, u32, P, u32)>> = (first..end)
                 .into_par_iter()
-                .map_init(
-                    || (Sweep::new(n), Vec::new(), vec![0u32; n]),
-                    |(sweep, pay, pos), j| {
-                        sweep.full(&view, &backward, &ranked(&dst[j]));
-                        space_payloads(sweep, &view, pays, join, &dst[j], false, pay, pos);
-                        sweep
-                            .space()
-                            .iter()
-                            .zip(pay.drain(..))
-                            .filter(|(&x, _)| sweep.distance(x) < INF_WEIGHT)
-                            .map(|(&x, (p, start))| {
-                                let entry = Entry {
-                                    target: (j - block) as u32,
-                                    distance: sweep.distance(x),
-                                    end: dst[j][start as usize].2,
-                                    payload: p,
-                                };
-                                (x, entry)
-                            })
-                            .collect()
-                    },
-                )
-                .collect();
-            let mut first = vec![0u32; n + 1];
-            for space in &spaces {
-                for &(x, _) in space {
-                    first[x as usize + 1] += 1;
-                }
-            }
-            for i in 0..n {
-                first[i + 1] += first[i];
-            }
-            let mut fill = first.clone();
-            let mut slots: Vec<Option<Entry<P>>> = Vec::new();
-            slots.resize_with(first[n] as usize, || None);
-            for space in spaces {
-                for (x, entry) in space {
-                    slots[fill[x as usize] as usize] = Some(entry);
-                    fill[x as usize] += 1;
-                }
-            }
-            let bucket: Vec<Entry<P>> = slots.into_iter().flatten().collect();
-            let width = end - block;
-            rows.par_iter_mut().enumerate().for_each_init(
-                || (Sweep::new(n), Vec::new(), vec![0u32; n]),
-                |(sweep, pay, pos), (i, row)| {
+                .map(|i| {
+                    let mut held = scratch();
+                    let (sweep, pay, pos, _) = &mut *held;
                     sweep.full(&view, &forward, &ranked(&src[i]));
-                    space_payloads(sweep, &view, pays, join, &src[i], true, pay, pos);
-                    // Per target: least total, meeting rank's space position, bucket entry.
-                    let mut best = vec![(u64::MAX, 0u32, 0u32); width];
+                    space_payloads(sweep, &view, pays, join, &src[i], pay, pos);
+                    let mut entries = Vec::with_capacity(sweep.space().len());
+                    entries.extend(sweep.space().iter().zip(pay.drain(..)).filter_map(
+                        |(&x, made)| {
+                            let (p, start) = made?;
+                            Some((x, sweep.distance(x), p, src[i][start as usize].2))
+                        },
+                    ));
+                    entries
+                })
+                .collect();
+            // Buckets hold what a scan reads (12 bytes an entry); the payloads, read only
+            // for each cell's winner, lie apart.
+            ups.clear();
+            let spaces: Vec<Vec<(u32, Entry)>> = reached
+                .into_iter()
+                .enumerate()
+                .map(|(ii, space)| {
+                    space
+                        .into_iter()
+                        .map(|(x, distance, p, end)| {
+                            let up = ups.len() as u32;
+                            ups.push((p, end));
+                            let entry = Entry {
+                                index: ii as u32,
+                                distance,
+                                up,
+                            };
+                            (x, entry)
+                        })
+                        .collect()
+                })
+                .collect();
+            bucket.rebuild(n, spaces);
+            let height = end - first;
+            let columns: Vec<Vec<C>> = (0..targets.len())
+                .into_par_iter()
+                .map(|j| {
+                    let mut held = scratch();
+                    let (sweep, memo, pos, stack) = &mut *held;
+                    sweep.full(&view, &backward, &ranked(&dst[j]));
+                    // Per source: least total, meeting node's space position, bucket
+                    // entry. Spaces run in ascending rank, so a tie goes to the lowest
+                    // meeting rank, as in the path search.
+                    let mut best = vec![(u64::MAX, 0u32, 0u32); height];
                     for (k, &x) in sweep.space().iter().enumerate() {
-                        let f = sweep.distance(x);
-                        if f >= INF_WEIGHT {
+                        pos[x as usize] = k as u32;
+                        let b = sweep.distance(x);
+                        if b >= INF_WEIGHT {
                             continue;
                         }
-                        let (a, b) = (first[x as usize] as usize, first[x as usize + 1] as usize);
-                        for (e, entry) in bucket[a..b].iter().enumerate() {
-                            let total = f as u64 + entry.distance as u64;
-                            let slot = &mut best[entry.target as usize];
+                        for entry in bucket.at(x) {
+                            let total = entry.distance as u64 + b as u64;
+                            let slot = &mut best[entry.index as usize];
                             if total < slot.0 {
-                                *slot = (total, k as u32, (a + e) as u32);
+                                *slot = (total, k as u32, entry.up);
                             }
                         }
                     }
-                    for (jj, &(w, k, e)) in best.iter().enumerate() {
-                        let j = block + jj;
-                        let mut reached = (w != u64::MAX).then(|| {
-                            let (up, start) = &pay[k as usize];
-                            let down = &bucket[e as usize];
-                            Reached {
-                                weight: w,
-                                source: src[i][*start as usize].2,
-                                target: down.end,
-                                payload: join.join(up, &down.payload),
+                    // Payloads down from the meeting nodes that won, and only those.
+                    memo.clear();
+                    memo.resize_with(sweep.space().len(), || None);
+                    let down = Lazy {
+                        sweep,
+                        view: &view,
+                        pays,
+                        join,
+                        starts: &dst[j],
+                        pos,
+                    };
+                    let column = best
+                        .iter()
+                        .enumerate()
+                        .map(|(ii, &(w, k, e))| {
+                            let i = first + ii;
+                            let mut reached = (w != u64::MAX).then(|| {
+                                let (down, start) = down.at(k as usize, memo, stack);
+                                let (up, end) = &ups[e as usize];
+                                Reached {
+                                    weight: w,
+                                    source: *end,
+                                    target: dst[j][*start as usize].2,
+                                    payload: join.join(up, down),
+                                }
+                            });
+                            if interior[i]
+                                || to_interior[j]
+                                || shared_node(&sources[i], &targets[j])
+                            {
+                                self.direct_cell(m, join, &sources[i], &targets[j], &mut reached);
                             }
-                        });
-                        self.direct_cell(m, join, &sources[i], &targets[j], &mut reached);
-                        row.push(cell(i, j, reached));
-                    }
-                },
-            );
+                            cell(i, j, reached)
+                        })
+                        .collect();
+                    progress(height);
+                    column
+                })
+                .collect();
+            bucket.clear();
+            sink(Block::by_target(first, height, columns))?;
         }
-        rows.into_iter().flatten().collect()
+        Ok(())
     }
 
     /// A path inside one chain beats the core path when it is no heavier (as the path
@@ -295,50 +413,218 @@ impl Hierarchy {
     }
 }
 
-/// A bucket entry: a target of the block, its distance from the bucket's node, the
-/// target's endpoint the path ends at, and the payload of the path down to it.
-struct Entry<P> {
-    target: u32,
-    distance: u32,
-    end: u32,
-    payload: P,
+/// Consecutive sources' cells to every target: one block of a matrix, held by target as
+/// the searches make it, or by row.
+pub struct Block<C> {
+    first: usize,
+    height: usize,
+    cells: Layout<C>,
 }
 
-/// Payloads of a sweep's search space, by position in it, each with the start its path
-/// came from: a start's chain part, then each node's predecessor's payload joined with the
-/// up-arc between them (travelled up on a forward sweep; down, and before the
-/// predecessor's path, on a backward one).
-#[allow(clippy::too_many_arguments)]
+enum Layout<C> {
+    /// Per target, the block's sources in order.
+    ByTarget(Vec<Vec<C>>),
+    /// Row-major, `width` targets a row.
+    ByRow(Vec<C>, usize),
+}
+
+impl<C> Block<C> {
+    fn by_target(first: usize, height: usize, columns: Vec<Vec<C>>) -> Block<C> {
+        Block {
+            first,
+            height,
+            cells: Layout::ByTarget(columns),
+        }
+    }
+
+    /// A block from rows: `cells` row-major, `width` targets a row.
+    pub fn by_row(first: usize, cells: Vec<C>, width: usize) -> Block<C> {
+        Block {
+            first,
+            height: cells.len() / width.max(1),
+            cells: Layout::ByRow(cells, width),
+        }
+    }
+
+    /// The first source's index in the whole matrix.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+
+    /// Sources (rows) in the block.
+    pub fn rows(&self) -> usize {
+        self.height
+    }
+
+    /// Targets (columns).
+    pub fn width(&self) -> usize {
+        match &self.cells {
+            Layout::ByTarget(c) => c.len(),
+            Layout::ByRow(_, w) => *w,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.height * self.width()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The cell of the block's `row`-th source to target `target`.
+    pub fn get(&self, row: usize, target: usize) -> &C {
+        match &self.cells {
+            Layout::ByTarget(c) => &c[target][row],
+            Layout::ByRow(c, w) => &c[row * w + target],
+        }
+    }
+
+    /// Row-major: (row in block, target, cell).
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, &C)> + '_ {
+        let w = self.width();
+        (0..self.len()).map(move |k| (k / w, k % w, self.get(k / w, k % w)))
+    }
+
+    pub fn into_row_major(self) -> Vec<C> {
+        match self.cells {
+            Layout::ByRow(c, _) => c,
+            Layout::ByTarget(columns) => {
+                let mut columns: Vec<_> = columns.into_iter().map(Vec::into_iter).collect();
+                let mut rows = Vec::with_capacity(self.height * columns.len());
+                for _ in 0..self.height {
+                    rows.extend(columns.iter_mut().filter_map(Iterator::next));
+                }
+                rows
+            }
+        }
+    }
+}
+
+/// The payload vectors, written in place by the per-node tasks of
+/// [`Hierarchy::arc_payloads`]: each slot is written by one task only, and read only by
+/// tasks that the schedule runs after it.
+struct Slots<P> {
+    forward: *mut P,
+    backward: *mut P,
+}
+// SAFETY: see the type's comment; concurrent accesses are to disjoint slots.
+unsafe impl<P: Send> Sync for Slots<P> {}
+
+impl<P> Slots<P> {
+    /// # Safety
+    /// `arc` is in range and its slot is not being written.
+    unsafe fn get(&self, forward: bool, arc: u32) -> &P {
+        let base = if forward { self.forward } else { self.backward };
+        &*base.add(arc as usize)
+    }
+
+    /// # Safety
+    /// `arc` is in range, its slots are uninitialised (nothing is dropped), and no other
+    /// thread reads or writes them meanwhile.
+    unsafe fn set(&self, arc: usize, forward: P, backward: P) {
+        self.forward.add(arc).write(forward);
+        self.backward.add(arc).write(backward);
+    }
+}
+
+/// Whether two endpoint sets share a node.
+fn shared_node(a: &[Endpoint], b: &[Endpoint]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.node == y.node))
+}
+
+/// A bucket entry: a source of the block (its index in it), its distance to the bucket's
+/// node, and where the payload of its path up to the node lies (with the source's
+/// endpoint the path starts at).
+struct Entry {
+    index: u32,
+    distance: u32,
+    up: u32,
+}
+
+/// A backward sweep's payloads, computed on demand: a node's is its predecessor's joined
+/// after the up-arc between them, travelled down. Most of a search space never meets a
+/// cell's winning path, so most nodes' payloads are never made.
+struct Lazy<'a, P, J> {
+    sweep: &'a Sweep,
+    view: &'a cch::CchView<'a>,
+    pays: &'a ArcPayloads<P>,
+    join: &'a J,
+    starts: &'a Starts<P>,
+    pos: &'a [u32],
+}
+
+impl<P: Clone, J: Join<P>> Lazy<'_, P, J> {
+    /// The payload of the path from the space's `k`-th node down to the target, and the
+    /// start it ends at; `memo` holds those made so far (one slot per space node).
+    fn at<'m>(
+        &self,
+        k: usize,
+        memo: &'m mut [Option<(P, u32)>],
+        stack: &mut Vec<usize>,
+    ) -> &'m (P, u32) {
+        let space = self.sweep.space();
+        stack.clear();
+        let mut cur = k;
+        // Up the predecessors to one already made, or to a start.
+        while memo[cur].is_none() {
+            stack.push(cur);
+            match self.sweep.pred(space[cur]) {
+                NONE => break,
+                y => cur = self.pos[y as usize] as usize,
+            }
+        }
+        while let Some(c) = stack.pop() {
+            let x = space[c];
+            let made = match self.sweep.pred(x) {
+                NONE => {
+                    let s = self.sweep.start_of(x);
+                    (self.starts[s as usize].3.clone(), s)
+                }
+                y => {
+                    let (before, s) = memo[self.pos[y as usize] as usize]
+                        .as_ref()
+                        .expect("a predecessor's payload is made first");
+                    let arc = up_arc(self.view, y, x) as usize;
+                    (self.join.join(&self.pays.backward[arc], before), *s)
+                }
+            };
+            memo[c] = Some(made);
+        }
+        memo[k].as_ref().expect("made above")
+    }
+}
+
+/// Payloads of a forward sweep's search space, by position in it, each with the start its
+/// path came from: a start's chain part, then each node's predecessor's payload joined
+/// with the up-arc between them, travelled up. (Every one may end in a bucket entry, so
+/// all are made; a backward sweep's are made on demand, [`Lazy`].)
 fn space_payloads<P: Clone>(
     sweep: &Sweep,
     view: &cch::CchView,
     pays: &ArcPayloads<P>,
     join: &impl Join<P>,
     starts: &Starts<P>,
-    forward: bool,
-    pay: &mut Vec<(P, u32)>,
+    pay: &mut Vec<Option<(P, u32)>>,
     pos: &mut [u32],
 ) {
     pay.clear();
     for (k, &x) in sweep.space().iter().enumerate() {
         pos[x as usize] = k as u32;
         let p = if sweep.distance(x) >= INF_WEIGHT {
-            (join.empty(), 0)
+            None
         } else {
             match sweep.pred(x) {
                 NONE => {
                     let s = sweep.start_of(x);
-                    (starts[s as usize].3.clone(), s)
+                    Some((starts[s as usize].3.clone(), s))
                 }
                 y => {
-                    let (before, s) = &pay[pos[y as usize] as usize];
+                    let (before, s) = pay[pos[y as usize] as usize]
+                        .as_ref()
+                        .expect("a reached node's predecessor is reached");
                     let arc = up_arc(view, y, x) as usize;
-                    let p = if forward {
-                        join.join(before, &pays.forward[arc])
-                    } else {
-                        join.join(&pays.backward[arc], before)
-                    };
-                    (p, *s)
+                    Some((join.join(before, &pays.forward[arc]), *s))
                 }
             }
         };
@@ -377,6 +663,7 @@ mod tests {
             n in 2usize..24,
             arcs in prop::collection::vec((0u32..24, 0u32..24, 1u32..20), 1..60),
             picks in prop::collection::vec((0u32..24, 0u32..5), 1..6),
+            block in 1usize..4,
         ) {
             let arcs: Vec<(u32, u32, u32)> = arcs
                 .into_iter()
@@ -393,7 +680,26 @@ mod tests {
                 .map(|&(v, extra)| vec![Endpoint { node: v % n as u32, weight: extra }])
                 .collect();
             let pays = h.arc_payloads(&m, &Arcs);
-            let cells = h.matrix_with(&m, &pays, &Arcs, &sets, &sets, &|_, _, r| r);
+            // In blocks of `block` sources, each handed over whole and in order.
+            let mut cells = Vec::new();
+            let sink = |b: Block<_>| -> Result<(), TestCaseError> {
+                prop_assert_eq!(b.first() * sets.len(), cells.len());
+                prop_assert_eq!(b.width(), sets.len());
+                prop_assert!(b.rows() <= block);
+                cells.extend(b.into_row_major());
+                Ok(())
+            };
+            let cell = |i: usize, j: usize, r: Option<Reached<Vec<u32>>>| (i, j, r);
+            let run = h.matrix_blocks(&m, &pays, &Arcs, &sets, &sets, block, &cell, &|_| {}, sink);
+            run?;
+            let cells: Vec<_> = cells
+                .into_iter()
+                .enumerate()
+                .map(|(k, (i, j, r))| {
+                    assert_eq!((i, j), (k / sets.len(), k % sets.len()));
+                    r
+                })
+                .collect();
             let view = h.view();
             let mut search = h.searcher(&view);
             for (i, s) in sets.iter().enumerate() {
