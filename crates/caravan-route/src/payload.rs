@@ -73,9 +73,23 @@ pub struct Reached<P> {
 /// payload of the chain part).
 type Starts<P> = Vec<(u32, u64, u32, P)>;
 
+/// A forward sweep's bucket entries, by the node (rank) each goes to.
+type Space = Vec<(u32, Entry)>;
+
+/// A source's payloads up to each node of its search space it reached, with the source's
+/// endpoint each path starts at.
+type Ups<P> = Vec<(P, u32)>;
+
 /// A worker's search scratch: the sweep, its space's payloads (all of them on a forward
-/// sweep, those computed so far on a backward one), positions in the space, and a stack.
-type Scratch<P> = (Sweep, Vec<Option<(P, u32)>>, Vec<u32>, Vec<usize>);
+/// sweep, those made so far on a backward one, flagged), positions in the space, a
+/// stack, and the flags.
+type Scratch<P> = (
+    Sweep,
+    Vec<Option<(P, u32)>>,
+    Vec<u32>,
+    Vec<usize>,
+    Vec<bool>,
+);
 
 /// Sources per bucket build when a caller does not choose: bounds the buckets' memory
 /// (each entry holds a payload) while keeping the backward sweeps, repeated once per
@@ -248,7 +262,16 @@ impl Hierarchy {
         let scratch: ThreadLocal<RefCell<Scratch<P>>> = ThreadLocal::new();
         let scratch = || {
             scratch
-                .get_or(|| RefCell::new((Sweep::new(n), Vec::new(), vec![0u32; n], Vec::new())))
+                .get_or(|| {
+                    let fresh = (
+                        Sweep::new(n),
+                        Vec::new(),
+                        vec![0u32; n],
+                        Vec::new(),
+                        Vec::new(),
+                    );
+                    RefCell::new(fresh)
+                })
                 .borrow_mut()
         };
         // A path can stay inside one chain only from or to a chain's interior, or from a
@@ -262,57 +285,42 @@ impl Hierarchy {
         // Reused by every block: a block's entries are tens of MB, fresh pages each time
         // otherwise.
         let mut bucket = Buckets::default();
-        let mut ups: Vec<(P, u32)> = Vec::new();
         for first in (0..sources.len()).step_by(block.max(1)) {
             let end = (first + block.max(1)).min(sources.len());
             // Forward sweeps: every node of a source's search space, with its distance
             // from the source and the payload of the path up to it.
-            let reached: Vec<Vec<(u32, u32, P, u32)>> = (first..end)
+            // Buckets hold what a scan reads (12 bytes an entry); the payloads, read only
+            // for each cell's winner, stay with their source.
+            let (spaces, ups): (Vec<Space>, Vec<Ups<P>>) = (first..end)
                 .into_par_iter()
                 .map(|i| {
                     let mut held = scratch();
-                    let (sweep, pay, pos, _) = &mut *held;
+                    let (sweep, pay, pos, _, _) = &mut *held;
                     sweep.full(&view, &forward, &ranked(&src[i]));
                     space_payloads(sweep, &view, pays, join, &src[i], pay, pos);
-                    let mut entries = Vec::with_capacity(sweep.space().len());
-                    entries.extend(sweep.space().iter().zip(pay.drain(..)).filter_map(
-                        |(&x, made)| {
-                            let (p, start) = made?;
-                            Some((x, sweep.distance(x), p, src[i][start as usize].2))
-                        },
-                    ));
-                    entries
+                    let reached = sweep.space().len();
+                    let (mut entries, mut payloads) =
+                        (Vec::with_capacity(reached), Vec::with_capacity(reached));
+                    for (&x, made) in sweep.space().iter().zip(pay.drain(..)) {
+                        let Some((p, start)) = made else { continue };
+                        let entry = Entry {
+                            index: (i - first) as u32,
+                            distance: sweep.distance(x),
+                            up: payloads.len() as u32,
+                        };
+                        entries.push((x, entry));
+                        payloads.push((p, src[i][start as usize].2));
+                    }
+                    (entries, payloads)
                 })
-                .collect();
-            // Buckets hold what a scan reads (12 bytes an entry); the payloads, read only
-            // for each cell's winner, lie apart.
-            ups.clear();
-            let spaces: Vec<Vec<(u32, Entry)>> = reached
-                .into_iter()
-                .enumerate()
-                .map(|(ii, space)| {
-                    space
-                        .into_iter()
-                        .map(|(x, distance, p, end)| {
-                            let up = ups.len() as u32;
-                            ups.push((p, end));
-                            let entry = Entry {
-                                index: ii as u32,
-                                distance,
-                                up,
-                            };
-                            (x, entry)
-                        })
-                        .collect()
-                })
-                .collect();
+                .unzip();
             bucket.rebuild(n, spaces);
             let height = end - first;
             let columns: Vec<Vec<C>> = (0..targets.len())
                 .into_par_iter()
                 .map(|j| {
                     let mut held = scratch();
-                    let (sweep, memo, pos, stack) = &mut *held;
+                    let (sweep, memo, pos, stack, made) = &mut *held;
                     sweep.full(&view, &backward, &ranked(&dst[j]));
                     // Per source: least total, meeting node's space position, bucket
                     // entry. Spaces run in ascending rank, so a tie goes to the lowest
@@ -333,8 +341,14 @@ impl Hierarchy {
                         }
                     }
                     // Payloads down from the meeting nodes that won, and only those.
-                    memo.clear();
-                    memo.resize_with(sweep.space().len(), || None);
+                    // Flags say which slots hold this sweep's payloads; the slots themselves
+                    // are only ever added, never cleared (a payload is a hundred bytes).
+                    let reached = sweep.space().len();
+                    if memo.len() < reached {
+                        memo.resize_with(reached, || None);
+                    }
+                    made.clear();
+                    made.resize(reached, false);
                     let down = Lazy {
                         sweep,
                         view: &view,
@@ -343,14 +357,21 @@ impl Hierarchy {
                         starts: &dst[j],
                         pos,
                     };
+                    // Each cell reads its winner's payload at a random place among the
+                    // block's; asked for together, those cache misses overlap.
+                    for (ii, &(w, _, e)) in best.iter().enumerate() {
+                        if w != u64::MAX {
+                            prefetch(&ups[ii][e as usize]);
+                        }
+                    }
                     let column = best
                         .iter()
                         .enumerate()
                         .map(|(ii, &(w, k, e))| {
                             let i = first + ii;
                             let mut reached = (w != u64::MAX).then(|| {
-                                let (down, start) = down.at(k as usize, memo, stack);
-                                let (up, end) = &ups[e as usize];
+                                let (down, start) = down.at(k as usize, memo, made, stack);
+                                let (up, end) = &ups[ii][e as usize];
                                 Reached {
                                     weight: w,
                                     source: *end,
@@ -480,6 +501,15 @@ impl<C> Block<C> {
         }
     }
 
+    /// Every cell, in the order they are stored (cheapest to visit when the order does
+    /// not matter).
+    pub fn cells(&self) -> Box<dyn Iterator<Item = &C> + '_> {
+        match &self.cells {
+            Layout::ByTarget(c) => Box::new(c.iter().flatten()),
+            Layout::ByRow(c, _) => Box::new(c.iter()),
+        }
+    }
+
     /// Row-major: (row in block, target, cell).
     pub fn iter(&self) -> impl Iterator<Item = (usize, usize, &C)> + '_ {
         let w = self.width();
@@ -528,14 +558,32 @@ impl<P> Slots<P> {
     }
 }
 
+/// A hint to fetch `at`'s cache lines ahead of use.
+#[inline(always)]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing and cannot fault.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let p = at as *const T as *const i8;
+        let mut offset = 0;
+        while offset < std::mem::size_of::<T>() {
+            _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(offset));
+            offset += 64;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
 /// Whether two endpoint sets share a node.
 fn shared_node(a: &[Endpoint], b: &[Endpoint]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.node == y.node))
 }
 
 /// A bucket entry: a source of the block (its index in it), its distance to the bucket's
-/// node, and where the payload of its path up to the node lies (with the source's
-/// endpoint the path starts at).
+/// node, and where among the source's payloads lies that of its path up to the node
+/// (with the source's endpoint the path starts at).
 struct Entry {
     index: u32,
     distance: u32,
@@ -556,18 +604,20 @@ struct Lazy<'a, P, J> {
 
 impl<P: Clone, J: Join<P>> Lazy<'_, P, J> {
     /// The payload of the path from the space's `k`-th node down to the target, and the
-    /// start it ends at; `memo` holds those made so far (one slot per space node).
+    /// start it ends at; `memo` holds those made so far (one slot per space node), where
+    /// `made` says so.
     fn at<'m>(
         &self,
         k: usize,
         memo: &'m mut [Option<(P, u32)>],
+        made: &mut [bool],
         stack: &mut Vec<usize>,
     ) -> &'m (P, u32) {
         let space = self.sweep.space();
         stack.clear();
         let mut cur = k;
         // Up the predecessors to one already made, or to a start.
-        while memo[cur].is_none() {
+        while !made[cur] {
             stack.push(cur);
             match self.sweep.pred(space[cur]) {
                 NONE => break,
@@ -576,7 +626,7 @@ impl<P: Clone, J: Join<P>> Lazy<'_, P, J> {
         }
         while let Some(c) = stack.pop() {
             let x = space[c];
-            let made = match self.sweep.pred(x) {
+            let payload = match self.sweep.pred(x) {
                 NONE => {
                     let s = self.sweep.start_of(x);
                     (self.starts[s as usize].3.clone(), s)
@@ -589,7 +639,8 @@ impl<P: Clone, J: Join<P>> Lazy<'_, P, J> {
                     (self.join.join(&self.pays.backward[arc], before), *s)
                 }
             };
-            memo[c] = Some(made);
+            memo[c] = Some(payload);
+            made[c] = true;
         }
         memo[k].as_ref().expect("made above")
     }

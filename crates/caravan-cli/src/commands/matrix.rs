@@ -155,7 +155,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 method,
                 &|n| bar.set_position(before + n),
                 |block| {
-                    routed += block.iter().filter(|c| c.2.figures().is_some()).count() as u64;
+                    routed += block.cells().filter(|c| c.figures().is_some()).count() as u64;
                     // A send fails only once the writer has stopped on an error, which
                     // its join reports.
                     tx.send((k, block))
