@@ -38,6 +38,10 @@ pub struct Engine {
     /// Autocomplete over place names and codes, built on first use (a fraction of a
     /// second): only the server and the map ask for it.
     suggest: std::sync::OnceLock<crate::suggest::Index>,
+    /// Held while a matrix carries figures through the hierarchy: the up-arcs' figures
+    /// take ~0.6 GB per run on the world network, so concurrent large matrices (a
+    /// server's) take turns instead of adding up.
+    pub(crate) payload_turn: Mutex<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +131,7 @@ impl Engine {
             weights: Mutex::new(Vec::new()),
             access_index: std::sync::OnceLock::new(),
             metric_capacity: std::sync::atomic::AtomicUsize::new(METRIC_CACHE),
+            payload_turn: Mutex::new(()),
             suggest: std::sync::OnceLock::new(),
         })
     }

@@ -290,8 +290,9 @@ impl Engine {
             times.sink_s = t.elapsed().as_secs_f64();
             return Ok(times);
         }
+        let _turn = self.payload_turn.lock().unwrap_or_else(|e| e.into_inner());
         let t = std::time::Instant::now();
-        let join = FigureJoin { metric: &metric };
+        let join = FigureJoin::new(&metric);
         let pays = self.hierarchy.arc_payloads(&m, &join);
         times.payloads_s = t.elapsed().as_secs_f64();
         let cell = |i: usize, j: usize, r: Option<Reached<Figures>>| -> Outcome {
@@ -301,7 +302,7 @@ impl Engine {
             let Some(r) = r else {
                 return Outcome::NoRoute;
             };
-            let t = metric.figures_totals(
+            let t = join.totals(
                 &r.payload,
                 access_leg(&from[i].0, r.source),
                 access_leg(&to[j].0, r.target),

@@ -41,10 +41,12 @@ struct Cli {
 enum Command {
     /// Freight options between two places (city name, 'lat,lon', UN/LOCODE or IATA code).
     Route(commands::route::Args),
-    /// Origin–destination matrix: every place in --from to every place in --to, one profile.
+    /// Origin–destination matrix: every place in --from to every place in --to, every
+    /// figure, under one profile or each of a --profiles file, streamed to CSV or Parquet.
     ///
-    /// Writes origin, destination, distance_km, duration_h, cost_usd, co2_kg and reason;
-    /// a pair without a route has empty figures and a reason, not an error.
+    /// Writes origin, destination, distance_km, duration_h, cost_usd, co2_kg and reason
+    /// (and profile, with --profiles); a pair without a route has empty figures and a
+    /// reason, not an error.
     Matrix(commands::matrix::Args),
     /// Query-core benchmark: CCH vs the exact search (and, with --features peers, fast_paths
     /// and RoutingKit) on scgraph-data's rail graph and on the world network.

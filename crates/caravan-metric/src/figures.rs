@@ -13,6 +13,7 @@ use crate::explain::Totals;
 use crate::{ArcCost, Cargo, Metric};
 use caravan_network::{ArcKind, Mode};
 use caravan_route::Join;
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
 
 const NONE: u32 = u32::MAX;
 
@@ -71,10 +72,51 @@ impl Figures {
 
 /// Joins figures under one metric (the leg charges need its rules).
 pub struct FigureJoin<'m, 'a> {
-    pub metric: &'m Metric<'a>,
+    metric: &'m Metric<'a>,
+    /// The sea's world rate (USD per FEU-km), looked up once.
+    sea_rate: f64,
+    /// Per node, its trade region plus one (0: none), or `UNKNOWN_REGION` until first
+    /// asked: a matrix closes sea legs at the same few hundred ports millions of times,
+    /// and finding a region is a scan over the region boxes.
+    regions: Vec<AtomicU8>,
 }
 
-impl FigureJoin<'_, '_> {
+const UNKNOWN_REGION: u8 = u8::MAX;
+
+impl<'m, 'a> FigureJoin<'m, 'a> {
+    pub fn new(metric: &'m Metric<'a>) -> Self {
+        assert!(
+            metric.params.sea_trade.regions.len() < UNKNOWN_REGION as usize - 1,
+            "trade regions fit a byte"
+        );
+        FigureJoin {
+            metric,
+            sea_rate: metric.params.mode(Mode::Sea).usd_per_feu_km,
+            regions: (0..metric.net.nodes.len())
+                .map(|_| AtomicU8::new(UNKNOWN_REGION))
+                .collect(),
+        }
+    }
+
+    fn region(&self, node: u32) -> Option<usize> {
+        let slot = &self.regions[node as usize];
+        let known = slot.load(Relaxed);
+        let r = if known == UNKNOWN_REGION {
+            let n = &self.metric.net.nodes[node as usize];
+            let r = self
+                .metric
+                .params
+                .sea_trade
+                .region_of(n.lat as f64, n.lon as f64);
+            let code = r.map_or(0, |r| r as u8 + 1);
+            slot.store(code, Relaxed);
+            code
+        } else {
+            known
+        };
+        (r != 0).then(|| r as usize - 1)
+    }
+
     fn arc(&self, a: u32) -> Figures {
         let m = self.metric;
         let arc = &m.net.arcs[a as usize];
@@ -116,13 +158,8 @@ impl FigureJoin<'_, '_> {
                     return;
                 }
                 let trade = &m.params.sea_trade;
-                let node = |n: u32| {
-                    let n = &m.net.nodes[n as usize];
-                    (n.lat as f64, n.lon as f64)
-                };
-                let leg = trade.leg(node(from), node(to), km);
-                let world = m.params.mode(Mode::Sea).usd_per_feu_km;
-                f.usd += leg.usd_per_feu_km.map_or(0.0, |r| (r - world) * km);
+                let leg = trade.leg_between(self.region(from), self.region(to), km);
+                f.usd += leg.usd_per_feu_km.map_or(0.0, |r| (r - self.sea_rate) * km);
                 let hubs = leg.hub_at_start as u8 + leg.hub_at_end as u8;
                 for _ in 0..hubs {
                     f.hours += trade.hub_h;
@@ -228,17 +265,17 @@ impl Join<Figures> for FigureJoin<'_, '_> {
     }
 }
 
-impl Metric<'_> {
+impl FigureJoin<'_, '_> {
     /// The totals of a path from its figures, as [`Metric::totals`] gives them from its
     /// arcs (the same charges, access legs and rounding; sums may differ in the last bits,
     /// being added in another order).
-    pub fn figures_totals(
+    pub fn totals(
         &self,
         f: &Figures,
         origin_km: Option<f64>,
         destination_km: Option<f64>,
     ) -> Totals {
-        let join = FigureJoin { metric: self };
+        let join = self;
         let mut done = *f;
         match f.shape {
             Shape::Empty => {}
@@ -259,9 +296,10 @@ impl Metric<'_> {
             (f.last != NONE).then_some(f.last),
         );
         if let (Some(a), Some(b)) = ends {
-            totals.add(&self.rail_terminal(a));
-            totals.add(&self.rail_terminal(b));
+            totals.add(&self.metric.rail_terminal(a));
+            totals.add(&self.metric.rail_terminal(b));
         }
-        self.finish_totals(totals, ends, done.km, origin_km, destination_km)
+        self.metric
+            .finish_totals(totals, ends, done.km, origin_km, destination_km)
     }
 }

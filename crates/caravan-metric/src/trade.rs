@@ -137,7 +137,15 @@ impl SeaTrade {
 
     /// A sea leg of `km` from one port to another.
     pub fn leg(&self, from: (f64, f64), to: (f64, f64), km: f64) -> SeaLeg {
-        let (a, b) = (self.region_of(from.0, from.1), self.region_of(to.0, to.1));
+        self.leg_between(
+            self.region_of(from.0, from.1),
+            self.region_of(to.0, to.1),
+            km,
+        )
+    }
+
+    /// A sea leg of `km` between ports in regions `a` and `b` (see [`Self::region_of`]).
+    pub fn leg_between(&self, a: Option<usize>, b: Option<usize>, km: f64) -> SeaLeg {
         let feeder = |r: Option<usize>| r.is_some_and(|r| self.regions[r].feeder);
         let deep_sea = km >= self.deep_sea_km;
         SeaLeg {

@@ -91,11 +91,6 @@ type Scratch<P> = (
     Vec<bool>,
 );
 
-/// Sources per bucket build when a caller does not choose: bounds the buckets' memory
-/// (each entry holds a payload) while keeping the backward sweeps, repeated once per
-/// block, few.
-const SOURCE_BLOCK: usize = 1024;
-
 impl Hierarchy {
     /// Every up-arc's payload under `m`: the memo of how each unpacks is completed first
     /// (as [`Hierarchy::prune`] does), then payloads are built in rank order, since a
@@ -178,45 +173,12 @@ impl Hierarchy {
         }
     }
 
-    /// The matrix from every source set to every target set, row-major, with each reached
-    /// cell's payload handed to `cell(i, j, …)` and only its result kept: a caller keeps a
-    /// few numbers a cell, not a payload. `pays` must come from [`Self::arc_payloads`] for
-    /// the same `m`.
-    pub fn matrix_with<P, C>(
-        &self,
-        m: &Customized,
-        pays: &ArcPayloads<P>,
-        join: &impl Join<P>,
-        sources: &[Vec<Endpoint>],
-        targets: &[Vec<Endpoint>],
-        cell: &(impl Fn(usize, usize, Option<Reached<P>>) -> C + Sync),
-    ) -> Vec<C>
-    where
-        P: Clone + Send + Sync,
-        C: Send,
-    {
-        let mut out = Vec::with_capacity(sources.len() * targets.len());
-        let collect = |block: Block<C>| -> Result<(), std::convert::Infallible> {
-            out.extend(block.into_row_major());
-            Ok(())
-        };
-        let Ok(()) = self.matrix_blocks(
-            m,
-            pays,
-            join,
-            sources,
-            targets,
-            SOURCE_BLOCK,
-            cell,
-            &|_| {},
-            collect,
-        );
-        out
-    }
-
-    /// The matrix in blocks of up to `block` sources: each block (those sources to every
-    /// target) goes to `sink` before the next is searched, so a caller can write a matrix
-    /// far larger than memory. A sink's error stops the run.
+    /// The matrix from every source set to every target set, in blocks of up to `block`
+    /// sources, each reached cell's payload handed to `cell(i, j, …)` and only its result
+    /// kept (a caller keeps a few numbers a cell, not a payload). Each block (those
+    /// sources to every target) goes to `sink` before the next is searched, so a caller
+    /// can write a matrix far larger than memory; a sink's error stops the run. `pays`
+    /// must come from [`Self::arc_payloads`] for the same `m`.
     /// `progress(cells)` is called as each target's cells of a block are done.
     ///
     /// A block's forward sweeps fill buckets; then every target's backward sweep scans
