@@ -19,6 +19,9 @@ def test_matrix_sweep_on_two_workers_equals_one_process(engine):
             distributed.Client(cluster) as client:
         got = cdask.matrix(client, PLACES, PLACES, profiles=[dict(PROFILE, name="rail")],
                            scenarios=SCENARIOS, block=2).compute()
+        lanes = [("Kashgar", "Tashkent"), ("Xi'an", "Baku"), ("Kashgar", "Honolulu")]
+        swept = cdask.sweep(client, lanes, profiles=[dict(PROFILE, name="rail")],
+                            scenarios=SCENARIOS, block=2).compute()
         states = client.run(cdask.worker_state)
     pids = {pid for pid, _, tasks in states.values() if tasks > 0}
     assert len(pids) == 2, states
@@ -41,3 +44,15 @@ def test_matrix_sweep_on_two_workers_equals_one_process(engine):
     base = got[got.scenario == "baseline"].cost_usd.to_numpy()
     cku = got[got.scenario == "cku-railway"].cost_usd.to_numpy()
     assert (cku < base).any()
+
+    # A lane sweep: each lane's best route under each scenario, as `route` gives it.
+    assert len(swept) == 6
+    for row in swept.itertuples():
+        scenario = row.scenario if pd.notna(row.scenario) else None
+        options = dict(PROFILE, **({"scenario": [scenario]} if scenario else {}))
+        if row.destination == "Honolulu":
+            assert pd.isna(row.distance_km) and "no route" in row.reason
+            continue
+        t = engine.route(row.origin, row.destination, **options)["routes"][0]["totals"]
+        assert (row.distance_km, row.duration_h, row.cost_usd, row.co2_kg) == (
+            t["distance_km"], t["duration_h"], t["cost_usd"], t["co2_kg"])
