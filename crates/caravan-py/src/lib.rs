@@ -190,6 +190,7 @@ impl Engine {
     }
 
     fn request(
+        py: Python<'_>,
         origin: String,
         destination: String,
         options: Option<&Bound<'_, PyDict>>,
@@ -199,7 +200,8 @@ impl Engine {
         let mut alternatives = 1usize;
         for (k, v) in rest {
             if k == "alternatives" {
-                alternatives = Python::attach(|py| v.extract::<usize>(py))
+                alternatives = v
+                    .extract::<usize>(py)
                     .ok()
                     .filter(|a| (1..=10).contains(a))
                     .ok_or_else(|| input("alternatives: give a whole number from 1 to 10"))?;
@@ -212,6 +214,20 @@ impl Engine {
             alternatives,
             geometry,
         })
+    }
+
+    /// A route request planned on the engine its scenarios need, the GIL released.
+    fn plan(
+        &self,
+        py: Python<'_>,
+        origin: String,
+        destination: String,
+        options: Option<&Bound<'_, PyDict>>,
+        geometry: bool,
+    ) -> PyResult<caravan_app::plan::Plan> {
+        let req = Self::request(py, origin, destination, options, geometry)?;
+        let engine = self.for_scenarios(py, &req.profile.scenarios)?;
+        py.detach(|| engine.plan(&req)).map_err(plan_error)
     }
 }
 
@@ -245,9 +261,7 @@ impl Engine {
         destination: String,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let req = Self::request(origin, destination, options, false)?;
-        let engine = self.for_scenarios(py, &req.profile.scenarios)?;
-        let plan = py.detach(|| engine.plan(&req)).map_err(plan_error)?;
+        let plan = self.plan(py, origin, destination, options, false)?;
         to_python(py, &output::plan_json(&plan))
     }
 
@@ -260,9 +274,7 @@ impl Engine {
         destination: String,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let req = Self::request(origin, destination, options, true)?;
-        let engine = self.for_scenarios(py, &req.profile.scenarios)?;
-        let plan = py.detach(|| engine.plan(&req)).map_err(plan_error)?;
+        let plan = self.plan(py, origin, destination, options, true)?;
         to_python(py, &output::plan_geojson(&plan))
     }
 
@@ -275,7 +287,7 @@ impl Engine {
         destination: String,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let req = Self::request(origin, destination, options, false)?;
+        let req = Self::request(py, origin, destination, options, false)?;
         let engine = self.for_scenarios(py, &req.profile.scenarios)?;
         let c = py.detach(|| engine.compare(&req)).map_err(plan_error)?;
         let v = output::comparison_json(&c).map_err(|e| DataError::new_err(e.to_string()))?;

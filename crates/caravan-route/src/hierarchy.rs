@@ -510,6 +510,23 @@ impl<'v> Searcher<'v> {
     }
 }
 
+/// A customized hierarchy of `n` nodes from proptest's arcs `(from, to, weight)`, those
+/// out of range or looping dropped, the nodes spread over a small plane (tests share it).
+#[cfg(test)]
+pub(crate) fn random_customized(n: usize, arcs: Vec<(u32, u32, u32)>) -> (Hierarchy, Customized) {
+    let arcs: Vec<(u32, u32, u32)> = arcs
+        .into_iter()
+        .filter(|&(a, b, _)| a != b && (a as usize) < n && (b as usize) < n)
+        .collect();
+    let pairs: Vec<(u32, u32)> = arcs.iter().map(|&(a, b, _)| (a, b)).collect();
+    let w: Vec<u32> = arcs.iter().map(|a| a.2).collect();
+    let lat: Vec<f32> = (0..n).map(|i| ((i * 37) % 101) as f32 * 0.1).collect();
+    let lon: Vec<f32> = (0..n).map(|i| ((i * 53) % 97) as f32 * 0.1).collect();
+    let (h, _) = Hierarchy::build(n, &pairs, &lat, &lon, &[]);
+    let m = h.customize(w);
+    (h, m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,16 +542,7 @@ mod tests {
             n in 2usize..24,
             arcs in prop::collection::vec((0u32..24, 0u32..24, 1u32..20), 1..60),
         ) {
-            let arcs: Vec<(u32, u32, u32)> = arcs
-                .into_iter()
-                .filter(|&(a, b, _)| a != b && (a as usize) < n && (b as usize) < n)
-                .collect();
-            let pairs: Vec<(u32, u32)> = arcs.iter().map(|&(a, b, _)| (a, b)).collect();
-            let w: Vec<u32> = arcs.iter().map(|a| a.2).collect();
-            let lat: Vec<f32> = (0..n).map(|i| ((i * 37) % 101) as f32 * 0.1).collect();
-            let lon: Vec<f32> = (0..n).map(|i| ((i * 53) % 97) as f32 * 0.1).collect();
-            let (h, _) = Hierarchy::build(n, &pairs, &lat, &lon, &[]);
-            let m = h.customize(w);
+            let (h, m) = crate::hierarchy::random_customized(n, arcs);
             let view = h.view();
             let eager = Witnesses::new(m.metric.forward.len());
             eager.fill(&view, h.order(), &m.metric.view(), &h.chains, &m.core_weights);

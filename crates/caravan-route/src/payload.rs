@@ -678,16 +678,7 @@ mod tests {
             picks in prop::collection::vec((0u32..24, 0u32..5), 1..6),
             block in 1usize..4,
         ) {
-            let arcs: Vec<(u32, u32, u32)> = arcs
-                .into_iter()
-                .filter(|&(a, b, _)| a != b && (a as usize) < n && (b as usize) < n)
-                .collect();
-            let pairs: Vec<(u32, u32)> = arcs.iter().map(|&(a, b, _)| (a, b)).collect();
-            let w: Vec<u32> = arcs.iter().map(|a| a.2).collect();
-            let lat: Vec<f32> = (0..n).map(|i| ((i * 37) % 101) as f32 * 0.1).collect();
-            let lon: Vec<f32> = (0..n).map(|i| ((i * 53) % 97) as f32 * 0.1).collect();
-            let (h, _) = Hierarchy::build(n, &pairs, &lat, &lon, &[]);
-            let m = h.customize(w);
+            let (h, m) = crate::hierarchy::random_customized(n, arcs);
             let sets: Vec<Vec<Endpoint>> = picks
                 .iter()
                 .map(|&(v, extra)| vec![Endpoint { node: v % n as u32, weight: extra }])
