@@ -476,7 +476,7 @@ impl Engine {
         if !req.profile.modes.is_empty() && try_with(&|s| s.modes.clear()) {
             hints.push("the allowed modes (--modes) do not connect these places");
         }
-        let reach = self.frontier(metric, origin, destination);
+        let reach = self.frontier(metric, origin, destination, &req.profile.modes);
         if hints.is_empty() {
             format!("{base}: the places are not connected in the network for this cargo{reach}")
         } else {
@@ -487,8 +487,15 @@ impl Engine {
     /// Where the network reachable from each end stops: the reachable node nearest the
     /// other end, named, so that a user sees which side is cut off and where (a line that
     /// ends at Gebze), not only which option was given.
-    fn frontier(&self, metric: &Metric, origin: &Place, destination: &Place) -> String {
+    fn frontier(
+        &self,
+        metric: &Metric,
+        origin: &Place,
+        destination: &Place,
+        modes: &[String],
+    ) -> String {
         let mut parts = Vec::new();
+        let mut reached: Vec<Vec<u64>> = Vec::new();
         for (from, to) in [(origin, destination), (destination, origin)] {
             let ends: Vec<Endpoint> = self
                 .access(metric, from)
@@ -503,6 +510,8 @@ impl Engine {
             }
             let dist =
                 Dijkstra::new(self.net.nodes.len()).distances(self.graph(), &metric.weights, &ends);
+            reached.push(dist);
+            let dist = &reached[reached.len() - 1];
             let nearest = dist
                 .iter()
                 .enumerate()
@@ -546,11 +555,43 @@ impl Engine {
                 ));
             }
         }
+        if let [o, d] = &reached[..] {
+            let closed = self.closed_between(o, d, modes);
+            if !closed.is_empty() {
+                parts.push(format!(
+                    "the two sides meet only across the {} closed to freight (data/overlay/borders.toml)",
+                    closed.join(", the ")
+                ));
+            }
+        }
         if parts.is_empty() {
             String::new()
         } else {
             format!(". {}", parts.join("; "))
         }
+    }
+
+    /// Closed border crossings with one end reached from each side: a route blocked by a
+    /// closed border should say so, not blame the modes that the border cuts (Seoul →
+    /// Pyongyang by road).
+    fn closed_between(&self, o: &[u64], d: &[u64], modes: &[String]) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for a in &self.net.arcs {
+            if a.border == caravan_network::NONE
+                || !(modes.is_empty() || modes.iter().any(|m| m == a.mode.as_str()))
+            {
+                continue;
+            }
+            let c = &self.net.crossings[a.border as usize];
+            let (f, t) = (a.from as usize, a.to as usize);
+            let meets =
+                (o[f] != u64::MAX && d[t] != u64::MAX) || (o[t] != u64::MAX && d[f] != u64::MAX);
+            if c.closed && meets && !names.contains(&c.name) {
+                names.push(c.name.clone());
+            }
+        }
+        names.truncate(3);
+        names
     }
 }
 

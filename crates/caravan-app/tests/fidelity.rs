@@ -115,3 +115,36 @@ fn large_city_airports_are_in_the_air_layer() {
         );
     }
 }
+
+/// The imported road layer joins networks across borders shut to freight; each of these
+/// lanes crossed one directly before the border was listed as closed (Kharkiv→Belgorod
+/// took 79 km across the war front).
+#[test]
+fn road_routes_do_not_cross_borders_closed_to_freight() {
+    let closed = [
+        ("UA", "RU"),
+        ("UA", "BY"),
+        ("AM", "AZ"),
+        ("IN", "CN"),
+        ("LB", "IL"),
+        ("FI", "RU"),
+    ];
+    for (from, to) in [
+        ("Kharkiv", "Belgorod"),
+        ("Kyiv", "Gomel"),
+        ("Yerevan", "Baku"),
+        ("Gangtok", "Lhasa"),
+        ("Beirut", "Haifa"),
+        ("Helsinki", "Vyborg"),
+    ] {
+        let p = plan(from, to, |s| s.modes = modes(&["road"]));
+        let c = &p.routes[0].route.countries;
+        for w in c.windows(2) {
+            let (a, b) = (w[0].as_str(), w[1].as_str());
+            assert!(
+                !closed.contains(&(a, b)) && !closed.contains(&(b, a)),
+                "{from} → {to} crosses the closed {a}–{b} border: {c:?}"
+            );
+        }
+    }
+}
