@@ -476,7 +476,7 @@ impl Engine {
         if !req.profile.modes.is_empty() && try_with(&|s| s.modes.clear()) {
             hints.push("the allowed modes (--modes) do not connect these places");
         }
-        let reach = self.frontier(metric, origin, destination, &req.profile.modes);
+        let reach = self.frontier(metric, origin, destination);
         if hints.is_empty() {
             format!("{base}: the places are not connected in the network for this cargo{reach}")
         } else {
@@ -487,13 +487,7 @@ impl Engine {
     /// Where the network reachable from each end stops: the reachable node nearest the
     /// other end, named, so that a user sees which side is cut off and where (a line that
     /// ends at Gebze), not only which option was given.
-    fn frontier(
-        &self,
-        metric: &Metric,
-        origin: &Place,
-        destination: &Place,
-        modes: &[String],
-    ) -> String {
+    fn frontier(&self, metric: &Metric, origin: &Place, destination: &Place) -> String {
         let mut parts = Vec::new();
         let mut reached: Vec<Vec<u64>> = Vec::new();
         for (from, to) in [(origin, destination), (destination, origin)] {
@@ -511,19 +505,13 @@ impl Engine {
             let dist =
                 Dijkstra::new(self.net.nodes.len()).distances(self.graph(), &metric.weights, &ends);
             reached.push(dist);
-            let dist = &reached[reached.len() - 1];
-            let nearest = dist
+            let nearest = reached[reached.len() - 1]
                 .iter()
                 .enumerate()
                 .filter(|(_, &d)| d != u64::MAX)
                 .map(|(i, _)| {
                     let n = &self.net.nodes[i];
-                    let km = caravan_network::geo::haversine_km(
-                        n.lat as f64,
-                        n.lon as f64,
-                        to.lat,
-                        to.lon,
-                    );
+                    let km = haversine_km(n.lat as f64, n.lon as f64, to.lat, to.lon);
                     (km, i)
                 })
                 .min_by(|a, b| a.0.total_cmp(&b.0));
@@ -556,7 +544,7 @@ impl Engine {
             }
         }
         if let [o, d] = &reached[..] {
-            let closed = self.closed_between(o, d, modes);
+            let closed = self.closed_between(o, d, &metric.profile);
             if !closed.is_empty() {
                 parts.push(format!(
                     "the two sides meet only across the {} closed to freight (data/overlay/borders.toml)",
@@ -574,12 +562,10 @@ impl Engine {
     /// Closed border crossings with one end reached from each side: a route blocked by a
     /// closed border should say so, not blame the modes that the border cuts (Seoul →
     /// Pyongyang by road).
-    fn closed_between(&self, o: &[u64], d: &[u64], modes: &[String]) -> Vec<String> {
+    fn closed_between(&self, o: &[u64], d: &[u64], profile: &Profile) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for a in &self.net.arcs {
-            if a.border == caravan_network::NONE
-                || !(modes.is_empty() || modes.iter().any(|m| m == a.mode.as_str()))
-            {
+            if a.border == caravan_network::NONE || !profile.allows(a.mode) {
                 continue;
             }
             let c = &self.net.crossings[a.border as usize];
