@@ -195,7 +195,7 @@ impl Engine {
     pub fn metric(&self, profile: caravan_metric::Profile) -> (caravan_metric::Metric<'_>, u64) {
         let p = &profile;
         let key = format!(
-            "{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}",
             p.cargo,
             p.tonnes,
             p.objective,
@@ -205,7 +205,8 @@ impl Engine {
             p.scenarios,
             p.drivers,
             p.cargo_value_usd,
-            p.applied
+            p.applied,
+            p.closed_crossings
         );
         let mut held = self.weights.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(i) = held.iter().position(|(k, _, _)| *k == key) {

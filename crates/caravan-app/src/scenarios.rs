@@ -89,7 +89,33 @@ impl Engine {
 
     /// A checked profile with its scenarios applied. Countries closed to transit stay open
     /// where the shipment starts or ends (`ends`: ISO codes of the endpoints' countries).
+    /// Bilateral crossings joining neither end's country are closed for the lane.
     pub fn profile_for(&self, spec: &ProfileSpec, ends: &[&str]) -> Result<Profile, PlanError> {
+        let mut profile = self.scenario_profile(spec, ends)?;
+        profile.closed_crossings = self.third_country_crossings(ends);
+        Ok(profile)
+    }
+
+    /// Bilateral crossings that neither of a lane's ends may use, sorted; none when no end
+    /// is known, so that a matrix keeps a crossing open for the cells of its own countries.
+    fn third_country_crossings(&self, ends: &[&str]) -> Vec<u32> {
+        if ends.is_empty() {
+            return Vec::new();
+        }
+        let net = &self.net;
+        (0..net.crossings.len() as u32)
+            .filter(|&i| {
+                net.crossings[i as usize].bilateral.is_some_and(|sides| {
+                    !sides.iter().any(|&s| {
+                        ends.iter()
+                            .any(|e| net.country_code(s).eq_ignore_ascii_case(e))
+                    })
+                })
+            })
+            .collect()
+    }
+
+    fn scenario_profile(&self, spec: &ProfileSpec, ends: &[&str]) -> Result<Profile, PlanError> {
         self.params
             .check_lot(spec.cargo.as_deref().unwrap_or("container"), spec.tonnes)?;
         if spec.scenarios.is_empty() {

@@ -148,3 +148,21 @@ fn road_routes_do_not_cross_borders_closed_to_freight() {
         }
     }
 }
+
+/// Nepal–China crossings carry Nepal's and China's own trade only: with India–China
+/// closed, Mumbai → St Petersburg drove India → Nepal → Tibet → Kyrgyzstan (8,678 km);
+/// the INSTC goes by sea to Bandar Abbas and through Iran. Nepal's own lanes keep them.
+#[test]
+fn bilateral_crossings_carry_no_third_country_transit() {
+    let p = plan("INNSA", "Saint Petersburg", |s| {
+        s.modes = modes(&["sea", "rail", "road", "ferry"]);
+        s.objective = Some("time".into());
+    });
+    let c = &p.routes[0].route.countries;
+    assert!(
+        !c.iter().any(|c| c == "NP" || c == "CN"),
+        "Mumbai → St Petersburg transits Nepal or China: {c:?}"
+    );
+    let p = plan("Kathmandu", "Lhasa", |s| s.modes = modes(&["road"]));
+    assert_eq!(p.routes[0].route.countries, ["NP", "CN"]);
+}

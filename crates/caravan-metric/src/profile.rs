@@ -101,6 +101,9 @@ pub struct Profile {
     pub params: Option<std::sync::Arc<crate::Params>>,
     /// Places closed or changed by the scenarios.
     pub adjust: Option<std::sync::Arc<crate::Adjust>>,
+    /// Crossings this lane may not use (bilateral ones joining neither of its ends'
+    /// countries), sorted; empty when the ends are unknown (a matrix's shared profile).
+    pub closed_crossings: Vec<u32>,
 }
 
 impl Profile {
@@ -204,6 +207,7 @@ impl Profile {
             applied: Vec::new(),
             params: None,
             adjust: None,
+            closed_crossings: Vec::new(),
         })
     }
 }

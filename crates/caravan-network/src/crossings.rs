@@ -57,6 +57,12 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
             .closed
             .iter()
             .any(|c| c.closes(&ca, &cb, mode.as_str()));
+        let bilateral = overlay
+            .borders
+            .bilateral
+            .iter()
+            .any(|c| c.joins(&ca, &cb))
+            .then_some([na.country, nb.country]);
         let (lat, lon) = (
             (na.lat + nb.lat) as f64 / 2.0,
             (na.lon + nb.lon) as f64 / 2.0,
@@ -81,6 +87,7 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
                     usd_per_feu: num(c.usd_per_feu, 0.0) as f32,
                     named: true,
                     closed: c.closed || closed_border,
+                    bilateral,
                 });
                 (b.net.crossings.len() - 1) as u32
             })
@@ -111,6 +118,7 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
                     usd_per_feu: num(d.usd_per_feu, 0.0) as f32,
                     named: false,
                     closed,
+                    bilateral,
                 });
                 let id = (b.net.crossings.len() - 1) as u32;
                 default_ids.insert(key, id);

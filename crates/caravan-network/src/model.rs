@@ -141,6 +141,10 @@ pub struct Crossing {
     pub named: bool,
     /// Closed to freight (overlay/borders.toml `closed = true`).
     pub closed: bool,
+    /// Serves only the trade of its two countries (overlay/borders.toml `[[bilateral]]`):
+    /// a lane with neither end in them may not transit here. The two countries, if so.
+    #[serde(default)]
+    pub bilateral: Option<[CountryId; 2]>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

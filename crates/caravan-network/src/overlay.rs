@@ -111,6 +111,25 @@ pub struct BordersFile {
     /// Land borders closed to freight along their whole length, by mode.
     #[serde(default)]
     pub closed: Vec<ClosedBorder>,
+    /// Land borders open only to their two countries' own trade.
+    #[serde(default)]
+    pub bilateral: Vec<BilateralBorder>,
+}
+
+/// A border whose crossings carry only trade between, from or to its two countries: a
+/// third country's goods may not transit (Nepal–China: Indian cargo does not cross into
+/// Tibet through Nepal).
+#[derive(Debug, Clone, Deserialize)]
+pub struct BilateralBorder {
+    pub countries: [String; 2],
+    pub source: String,
+}
+
+impl BilateralBorder {
+    pub fn joins(&self, a: &str, b: &str) -> bool {
+        let [x, y] = &self.countries;
+        (x == a && y == b) || (x == b && y == a)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
