@@ -547,7 +547,7 @@ impl Engine {
             let closed = self.closed_between(o, d, &metric.profile);
             if !closed.is_empty() {
                 parts.push(format!(
-                    "the two sides meet only across the {} closed to freight (data/overlay/borders.toml)",
+                    "the two sides meet only across crossings closed to this freight (data/overlay/borders.toml): the {}",
                     closed.join(", the ")
                 ));
             }
@@ -561,7 +561,7 @@ impl Engine {
 
     /// Closed border crossings with one end reached from each side: a route blocked by a
     /// closed border should say so, not blame the modes that the border cuts (Seoul →
-    /// Pyongyang by road).
+    /// Pyongyang by road); a bilateral crossing closed to this lane's transit says why.
     fn closed_between(&self, o: &[u64], d: &[u64], profile: &Profile) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for a in &self.net.arcs {
@@ -572,8 +572,15 @@ impl Engine {
             let (f, t) = (a.from as usize, a.to as usize);
             let meets =
                 (o[f] != u64::MAX && d[t] != u64::MAX) || (o[t] != u64::MAX && d[f] != u64::MAX);
-            if c.closed && meets && !names.contains(&c.name) {
-                names.push(c.name.clone());
+            let name = if c.closed {
+                c.name.clone()
+            } else if profile.closed_crossings.binary_search(&a.border).is_ok() {
+                format!("{} (open only to its two countries' own trade)", c.name)
+            } else {
+                continue;
+            };
+            if meets && !names.contains(&name) {
+                names.push(name);
             }
         }
         names.truncate(3);

@@ -96,21 +96,20 @@ impl Engine {
         Ok(profile)
     }
 
-    /// Bilateral crossings that neither of a lane's ends may use, sorted; none when no end
+    /// Bilateral crossings a lane between these ends may not use, sorted; none when no end
     /// is known, so that a matrix keeps a crossing open for the cells of its own countries.
     fn third_country_crossings(&self, ends: &[&str]) -> Vec<u32> {
         if ends.is_empty() {
             return Vec::new();
         }
         let net = &self.net;
+        let ends: Vec<_> = ends.iter().filter_map(|e| net.country_id(e)).collect();
         (0..net.crossings.len() as u32)
             .filter(|&i| {
-                net.crossings[i as usize].bilateral.is_some_and(|sides| {
-                    !sides.iter().any(|&s| {
-                        ends.iter()
-                            .any(|e| net.country_code(s).eq_ignore_ascii_case(e))
-                    })
-                })
+                net.crossings[i as usize]
+                    .bilateral
+                    .as_ref()
+                    .is_some_and(|b| !b.admits(&ends))
             })
             .collect()
     }

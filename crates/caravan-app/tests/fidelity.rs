@@ -133,7 +133,6 @@ fn road_routes_do_not_cross_borders_closed_to_freight() {
         ("Kharkiv", "Belgorod"),
         ("Kyiv", "Gomel"),
         ("Yerevan", "Baku"),
-        ("Gangtok", "Lhasa"),
         ("Beirut", "Haifa"),
         ("Helsinki", "Vyborg"),
     ] {
@@ -149,11 +148,31 @@ fn road_routes_do_not_cross_borders_closed_to_freight() {
     }
 }
 
-/// Nepal–China crossings carry Nepal's and China's own trade only: with India–China
-/// closed, Mumbai → St Petersburg drove India → Nepal → Tibet → Kyrgyzstan (8,678 km);
-/// the INSTC goes by sea to Bandar Abbas and through Iran. Nepal's own lanes keep them.
+/// Nepal–China crossings carry Nepal's own trade only: with India–China closed, Mumbai →
+/// St Petersburg drove India → Nepal → Tibet → Kyrgyzstan (8,678 km) and Gangtok → Lhasa
+/// went round through Nepal; the INSTC goes by sea to Bandar Abbas and through Iran,
+/// Gangtok has no road to Tibet, and Nepal's own lanes keep the crossings.
 #[test]
 fn bilateral_crossings_carry_no_third_country_transit() {
+    let err = common::engine()
+        .plan(&caravan_app::Request {
+            origin: "Gangtok".into(),
+            destination: "Lhasa".into(),
+            profile: caravan_metric::ProfileSpec {
+                modes: modes(&["road"]),
+                ..Default::default()
+            },
+            alternatives: 1,
+            geometry: false,
+        })
+        .map(|p| p.routes[0].route.countries.clone())
+        .expect_err("Gangtok → Lhasa by road crosses a closed or third-country border");
+    let err = err.to_string();
+    assert!(
+        err.contains("CN–IN border (road)")
+            && err.contains("open only to its two countries' own trade"),
+        "{err}"
+    );
     let p = plan("INNSA", "Saint Petersburg", |s| {
         s.modes = modes(&["sea", "rail", "road", "ferry"]);
         s.objective = Some("time".into());

@@ -61,8 +61,26 @@ pub(crate) fn mark_borders(b: &mut Builder, overlay: &Overlay) -> Result<(), Net
             .borders
             .bilateral
             .iter()
-            .any(|c| c.joins(&ca, &cb))
-            .then_some([na.country, nb.country]);
+            .find(|c| c.joins(&ca, &cb))
+            .map(|c| {
+                let transit_for = c
+                    .transit_for
+                    .iter()
+                    .map(|t| {
+                        b.net.country_id(t).ok_or_else(|| {
+                            NetworkError::format(
+                                "data/overlay/borders.toml",
+                                format!("[[bilateral]] transit_for: unknown country '{t}'"),
+                            )
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok::<_, NetworkError>(Bilateral {
+                    countries: [na.country, nb.country],
+                    transit_for,
+                })
+            })
+            .transpose()?;
         let (lat, lon) = (
             (na.lat + nb.lat) as f64 / 2.0,
             (na.lon + nb.lon) as f64 / 2.0,

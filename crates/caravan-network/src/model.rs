@@ -141,10 +141,26 @@ pub struct Crossing {
     pub named: bool,
     /// Closed to freight (overlay/borders.toml `closed = true`).
     pub closed: bool,
-    /// Serves only the trade of its two countries (overlay/borders.toml `[[bilateral]]`):
-    /// a lane with neither end in them may not transit here. The two countries, if so.
+    /// Serves only the trade between its two countries and that of the countries granted
+    /// transit (overlay/borders.toml `[[bilateral]]`), if so.
     #[serde(default)]
-    pub bilateral: Option<[CountryId; 2]>,
+    pub bilateral: Option<Bilateral>,
+}
+
+/// Who may use a bilateral crossing: a lane between its two countries, or one with an
+/// end in a country granted transit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bilateral {
+    pub countries: [CountryId; 2],
+    pub transit_for: Vec<CountryId>,
+}
+
+impl Bilateral {
+    /// Whether a lane whose ends lie in these countries may cross.
+    pub fn admits(&self, ends: &[CountryId]) -> bool {
+        self.countries.iter().all(|c| ends.contains(c))
+            || self.transit_for.iter().any(|c| ends.contains(c))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -116,12 +116,15 @@ pub struct BordersFile {
     pub bilateral: Vec<BilateralBorder>,
 }
 
-/// A border whose crossings carry only trade between, from or to its two countries: a
-/// third country's goods may not transit (Nepal–China: Indian cargo does not cross into
-/// Tibet through Nepal).
+/// A border whose crossings carry only trade between its two countries, plus the
+/// third-country trade of those granted transit: Indian cargo does not cross into Tibet
+/// through Nepal, while Nepal's own trade may use China's ports (`transit_for = ["NP"]`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct BilateralBorder {
     pub countries: [String; 2],
+    /// Countries whose trade with third countries may also cross.
+    #[serde(default)]
+    pub transit_for: Vec<String>,
     pub source: String,
 }
 
