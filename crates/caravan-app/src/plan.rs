@@ -110,8 +110,9 @@ pub(crate) struct Candidate {
 }
 
 impl Engine {
-    /// A checked profile with its scenarios; countries closed to transit are closed
-    /// everywhere (no endpoints known: a matrix's cells share one profile).
+    /// A checked profile with its scenarios; countries closed to transit and bilateral
+    /// crossings are closed everywhere (no endpoints known: a matrix's cells share one
+    /// profile).
     pub fn profile(&self, spec: &ProfileSpec) -> Result<Profile, PlanError> {
         self.profile_for(spec, &[])
     }

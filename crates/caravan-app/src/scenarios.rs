@@ -96,12 +96,10 @@ impl Engine {
         Ok(profile)
     }
 
-    /// Bilateral crossings a lane between these ends may not use, sorted; none when no end
-    /// is known, so that a matrix keeps a crossing open for the cells of its own countries.
+    /// Bilateral crossings a lane between these ends may not use, sorted. With no end known
+    /// (a matrix's cells share one profile) all are closed, as transit is: a matrix may
+    /// miss a lane's own crossing but never shows a transit that is not allowed.
     fn third_country_crossings(&self, ends: &[&str]) -> Vec<u32> {
-        if ends.is_empty() {
-            return Vec::new();
-        }
         let net = &self.net;
         let ends: Vec<_> = ends.iter().filter_map(|e| net.country_id(e)).collect();
         (0..net.crossings.len() as u32)

@@ -101,8 +101,8 @@ pub struct Profile {
     pub params: Option<std::sync::Arc<crate::Params>>,
     /// Places closed or changed by the scenarios.
     pub adjust: Option<std::sync::Arc<crate::Adjust>>,
-    /// Crossings this lane may not use (bilateral ones joining neither of its ends'
-    /// countries), sorted; empty when the ends are unknown (a matrix's shared profile).
+    /// Crossings this lane may not use (bilateral ones it is not admitted to), sorted; all
+    /// bilateral ones when the ends are unknown (a matrix's shared profile).
     pub closed_crossings: Vec<u32>,
 }
 
