@@ -67,6 +67,7 @@ async fn blocking_osrm(
     ),
     responses(
         (status = 200, description = "OSRM route response: code Ok, routes (distance m, duration s, weight, weight_name, geometry, legs with steps, and a caravan object with modes, events, cost and CO2), waypoints", body = Object),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "OSRM error: InvalidUrl, InvalidOptions, InvalidValue, InvalidQuery, NoSegment, NoRoute, TooBig", body = OsrmError),
     ))]
 pub async fn osrm_route(
@@ -91,6 +92,7 @@ pub async fn osrm_route(
     ),
     responses(
         (status = 200, description = "OSRM table response: code Ok, durations (s) and/or distances (m), null where no route, sources, destinations", body = Object),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "OSRM error, TooBig beyond --max-table-size", body = OsrmError),
     ))]
 pub async fn osrm_table(

@@ -81,6 +81,7 @@ fn route_answer(state: &AppState, q: RouteQuery) -> Result<Value, ApiError> {
 #[utoipa::path(get, path = "/v1/route", tag = "native", params(RouteQuery),
     responses(
         (status = 200, description = "The route JSON of `caravan route --format json` (or GeoJSON with format=geojson): origin, destination, routes with totals, legs, events, countries", body = Object),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "Bad input: unknown place, bad option", body = ApiError),
         (status = 422, description = "No route under the constraints", body = ApiError),
     ))]
@@ -95,6 +96,7 @@ pub async fn route_get(
 #[utoipa::path(post, path = "/v1/route", tag = "native", request_body = RouteQuery,
     responses(
         (status = 200, description = "The route JSON (see GET)", body = Object),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "Bad input", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "The body is not JSON", body = ApiError),
@@ -129,6 +131,7 @@ with_profile! {
 #[utoipa::path(get, path = "/v1/compare", tag = "native", params(CompareQuery),
     responses(
         (status = 200, description = "baseline, scenario (null when there is no route, with the reason), delta, changes, summary", body = Object),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "Bad input (no scenario, unknown scenario or place)", body = ApiError),
         (status = 422, description = "No route with or without the scenario", body = ApiError),
     ))]
@@ -226,6 +229,7 @@ with_profile! {
     responses(
         (status = 200, description = "JSON {origins, destinations, cells}; or a Parquet file (format=parquet)",
             content((Object = "application/json"), (Vec<u8> = "application/vnd.apache.parquet"))),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "Bad input, or more cells than the server allows", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "The body is not JSON", body = ApiError),
@@ -320,6 +324,7 @@ with_profile! {
 #[utoipa::path(post, path = "/v1/criticality", tag = "native", request_body = CriticalityBody,
     responses(
         (status = 200, description = "The ranking of `caravan criticality --format json`", body = Object),
+        (status = 408, description = "The request took longer than the server allows (caravan serve --timeout)", body = ApiError),
         (status = 400, description = "Bad input, or more lanes than the server allows", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "The body is not JSON", body = ApiError),

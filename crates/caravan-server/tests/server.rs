@@ -369,6 +369,21 @@ fn contract_cors_and_metrics() {
             "{p} missing from the contract"
         );
     }
+    // Every computation answers 408 past --timeout, and says so in the contract.
+    for (p, m) in [
+        ("/v1/route", "get"),
+        ("/v1/route", "post"),
+        ("/v1/compare", "get"),
+        ("/v1/matrix", "post"),
+        ("/v1/criticality", "post"),
+        ("/route/v1/{profile}/{coordinates}", "get"),
+        ("/table/v1/{profile}/{coordinates}", "get"),
+    ] {
+        assert!(
+            doc["paths"][p][m]["responses"].get("408").is_some(),
+            "{m} {p} does not document 408"
+        );
+    }
     let params = doc["paths"]["/v1/route"]["get"]["parameters"]
         .as_array()
         .unwrap();
