@@ -89,7 +89,8 @@ impl Engine {
 
     /// A checked profile with its scenarios applied. Countries closed to transit stay open
     /// where the shipment starts or ends (`ends`: ISO codes of the endpoints' countries).
-    /// Bilateral crossings joining neither end's country are closed for the lane.
+    /// Bilateral crossings that do not admit the lane (one between their two countries, or
+    /// with an end in a country granted transit) are closed for it.
     pub fn profile_for(&self, spec: &ProfileSpec, ends: &[&str]) -> Result<Profile, PlanError> {
         let mut profile = self.scenario_profile(spec, ends)?;
         profile.closed_crossings = self.third_country_crossings(ends);
