@@ -575,7 +575,7 @@ impl Engine {
                 (o[f] != u64::MAX && d[t] != u64::MAX) || (o[t] != u64::MAX && d[f] != u64::MAX);
             let name = if c.closed {
                 c.name.clone()
-            } else if profile.closed_crossings.binary_search(&a.border).is_ok() {
+            } else if profile.bars_crossing(a.border) {
                 format!("{} (open only to its two countries' own trade)", c.name)
             } else {
                 continue;

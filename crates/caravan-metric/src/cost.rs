@@ -379,10 +379,7 @@ impl<'a> Metric<'a> {
         if !p.country_allowed[na.country as usize] || !p.country_allowed[nb.country as usize] {
             return false;
         }
-        if a.border != NONE
-            && (self.crossing(a.border).closed
-                || p.closed_crossings.binary_search(&a.border).is_ok())
-        {
+        if a.border != NONE && (self.crossing(a.border).closed || p.bars_crossing(a.border)) {
             return false;
         }
         if let Some(adj) = &p.adjust {

@@ -111,6 +111,12 @@ impl Profile {
         self.modes & m.bit() != 0
     }
 
+    /// Whether this lane may not use the crossing because it is bilateral and does not
+    /// admit the lane (`closed_crossings`).
+    pub fn bars_crossing(&self, id: u32) -> bool {
+        self.closed_crossings.binary_search(&id).is_ok()
+    }
+
     pub fn new(net: &Network, spec: &ProfileSpec) -> Result<Profile, MetricError> {
         let cargo = Cargo::parse(spec.cargo.as_deref().unwrap_or("container"))?;
         let objective = Objective::parse(spec.objective.as_deref().unwrap_or("balanced"))?;

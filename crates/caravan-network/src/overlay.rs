@@ -130,9 +130,13 @@ pub struct BilateralBorder {
 
 impl BilateralBorder {
     pub fn joins(&self, a: &str, b: &str) -> bool {
-        let [x, y] = &self.countries;
-        (x == a && y == b) || (x == b && y == a)
+        is_pair(&self.countries, a, b)
     }
+}
+
+/// Whether a border entry's two countries are `a` and `b`, in either order.
+fn is_pair([x, y]: &[String; 2], a: &str, b: &str) -> bool {
+    (x == a && y == b) || (x == b && y == a)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -146,8 +150,7 @@ pub struct ClosedBorder {
 
 impl ClosedBorder {
     pub fn closes(&self, a: &str, b: &str, mode: &str) -> bool {
-        let [x, y] = &self.countries;
-        ((x == a && y == b) || (x == b && y == a))
+        is_pair(&self.countries, a, b)
             && (self.modes.is_empty() || self.modes.iter().any(|m| m == mode))
     }
 }
