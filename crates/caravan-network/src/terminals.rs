@@ -27,6 +27,10 @@ fn handling(overlay: &Overlay, kind: TerminalKind) -> Result<(f64, f64, f64), Ne
     ))
 }
 
+/// How far a ferry terminal's own rail berth may lie from its curated point (km);
+/// assumption: the ferries' coordinates are given to about 1 km.
+const FERRY_QUAY_KM: f64 = 3.0;
+
 /// Transfer arcs at terminals: curated ones first, then generic rules for every port,
 /// ferry terminal, airport, pipeline end and large city.
 pub(crate) fn add_terminals(
@@ -45,6 +49,9 @@ pub(crate) fn add_terminals(
         )
     }));
     let ferry = layer_index(&b.net, Mode::Ferry, None);
+    // Every rail node, whatever its piece's size: a ferry berth on an island whose whole
+    // network is small (Sicily's, about 45 nodes) must reach it (below).
+    let rail_any = layer_index(&b.net, Mode::Rail, None);
     let index = |m: Mode| match m {
         Mode::Road => Some(&road),
         Mode::Rail => Some(&rail),
@@ -189,6 +196,17 @@ pub(crate) fn add_terminals(
         for ix in layers {
             if let Some((m, _)) = ix.nearest(lat, lon, reach) {
                 nodes.push(m);
+            }
+        }
+        // A ferry terminal stands at its quay (overlay/ferries.toml, about 1 km): rail
+        // there is the berth's own track even in a small piece, where the size rule alone
+        // would pick a node across the strait (Messina's berth took Reggio Calabria's,
+        // 12 km away, and left Sicily cut off). Both are kept, so no connection is lost.
+        if kind == TerminalKind::Ferry {
+            if let Some((m, _)) = rail_any.nearest(lat, lon, FERRY_QUAY_KM) {
+                if !nodes.contains(&m) {
+                    nodes.push(m);
+                }
             }
         }
         let (h, u, ut) = handling(overlay, kind)?;
