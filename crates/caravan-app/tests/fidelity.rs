@@ -185,3 +185,46 @@ fn bilateral_crossings_carry_no_third_country_transit() {
     let p = plan("Kathmandu", "Lhasa", |s| s.modes = modes(&["road"]));
     assert_eq!(p.routes[0].route.countries, ["NP", "CN"]);
 }
+
+/// Cities the domestic_rail audit found cut off their country's main rail piece by a gap in
+/// the raw graph (a strait's train ferry whose Sicilian berth never met Sicily's small
+/// network, Hokkaido's trunk line, the Uchkuduk–Nukus line): each goes by rail, in its own
+/// country, now.
+#[test]
+fn cut_off_cities_reach_their_capital_by_domestic_rail() {
+    for (from, to, country, ferry) in [
+        ("Palermo", "Rome", "IT", true),
+        ("Sapporo", "Tokyo", "JP", false),
+        ("Nukus", "Tashkent", "UZ", false),
+        ("Bergen", "Oslo", "NO", false),
+    ] {
+        let p = plan(from, to, |s| s.modes = modes(&["rail", "ferry"]));
+        let r = &p.routes[0].route;
+        assert_eq!(r.countries, [country], "{from} → {to}: {}", r.summary);
+        assert!(
+            r.legs.iter().all(|l| l.mode != Mode::Road || l.access),
+            "{from} → {to} leaves the rail: {}",
+            r.summary
+        );
+        assert_eq!(
+            r.legs.iter().any(|l| l.mode == Mode::Ferry),
+            ferry,
+            "{from} → {to}: {}",
+            r.summary
+        );
+    }
+}
+
+/// The Pamir Highway and the Kulma pass road were drawn with chords of 75–157 km and
+/// measured about 1,195 km from Termez to Kashgar without Kyrgyzstan, against 1,422 km
+/// published for the 2019 convoy; with their published sections
+/// (overlay/sections.toml) the route is the road's length.
+#[test]
+fn pamir_road_is_as_long_as_published() {
+    let p = plan("Termez", "Kashgar", |s| {
+        s.modes = modes(&["road"]);
+        s.avoid_countries = vec!["KG".into(), "AF".into()];
+    });
+    let km = p.routes[0].route.totals.distance_km;
+    assert!((1300.0..1600.0).contains(&km), "{km:.0} km");
+}
