@@ -228,3 +228,24 @@ fn pamir_road_is_as_long_as_published() {
     let km = p.routes[0].route.totals.distance_km;
     assert!((1300.0..1600.0).contains(&km), "{km:.0} km");
 }
+
+/// A rail ferry (overlay/ferries.toml `carries_rail_wagons`) takes the train aboard: the
+/// container pays the rail terminal's assembly and customs only where it joins and leaves
+/// the train, not at each berth (Palermo–Rome paid them four times, 6.7 days).
+#[test]
+fn a_train_ferry_keeps_the_train_together() {
+    let p = plan("Palermo", "Rome", |s| s.modes = modes(&["rail", "ferry"]));
+    let r = &p.routes[0].route;
+    assert!(
+        r.legs.iter().any(|l| l.mode == Mode::Ferry),
+        "{}",
+        r.summary
+    );
+    let terminals: Vec<&str> = r
+        .events
+        .iter()
+        .filter(|e| e.kind == caravan_metric::EventKind::RailTerminal)
+        .map(|e| e.place.as_str())
+        .collect();
+    assert_eq!(terminals.len(), 2, "{terminals:?}");
+}

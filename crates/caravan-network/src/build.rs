@@ -620,6 +620,7 @@ fn add_ferries(b: &mut Builder, overlay: &Overlay) {
             name: f.name.clone(),
             sailing_hours: f.sailing_hours.get() as f32,
             sailings_per_week: f.sailings_per_week.get() as f32,
+            rail_wagons: f.carries_rail_wagons,
         });
         b.edge(a, z, Mode::Ferry, ArcKind::Ferry(id), km, NONE);
     }

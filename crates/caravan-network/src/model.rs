@@ -177,6 +177,8 @@ pub struct FerryService {
     pub name: String,
     pub sailing_hours: f32,
     pub sailings_per_week: f32,
+    /// Wagons roll on and off (overlay/ferries.toml `carries_rail_wagons`).
+    pub rail_wagons: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

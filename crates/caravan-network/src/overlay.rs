@@ -43,6 +43,9 @@ pub struct Ferry {
     pub to: Point,
     pub sailing_hours: Num,
     pub sailings_per_week: Num,
+    /// Rail ferries: wagons roll on and off, so a container stays on its train.
+    #[serde(default)]
+    pub carries_rail_wagons: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
