@@ -249,3 +249,26 @@ fn a_train_ferry_keeps_the_train_together() {
         .collect();
     assert_eq!(terminals.len(), 2, "{terminals:?}");
 }
+
+/// The rail layer keeps only junctions, so whole national networks that meet no other
+/// (Kenya's, Myanmar's, Saudi Arabia's, Tunisia's) have fewer than the 200 nodes a piece
+/// needed for terminals; no place could reach them by rail ("not within reach"). A piece
+/// with 100 km of line counts now.
+#[test]
+fn isolated_national_rail_networks_are_reachable() {
+    for (from, to, country) in [
+        ("Nairobi", "Mombasa", "KE"),
+        ("Yangon", "Mandalay", "MM"),
+        ("Riyadh", "Dammam", "SA"),
+        ("Tunis", "Sfax", "TN"),
+    ] {
+        let p = plan(from, to, |s| s.modes = modes(&["rail"]));
+        let r = &p.routes[0].route;
+        assert_eq!(r.countries, [country], "{from} → {to}: {}", r.summary);
+        assert!(
+            r.legs.iter().any(|l| l.mode == Mode::Rail),
+            "{from} → {to}: {}",
+            r.summary
+        );
+    }
+}

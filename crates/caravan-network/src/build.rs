@@ -47,7 +47,13 @@ pub(crate) const TERMINAL_REACH_KM: f64 = 25.0;
 pub(crate) const RAIL_ROAD_CITY_POPULATION: u32 = 100_000;
 /// A rail or road node counts as reachable only in a component at least this large, so
 /// terminals never attach to a stray siding.
-const MIN_COMPONENT_NODES: u32 = 200;
+pub(crate) const MIN_COMPONENT_NODES: u32 = 200;
+/// A rail piece with fewer nodes is still a network when it has this much line (km): the
+/// layer keeps only junctions, so whole national networks (Iraq's 1,848 km in 76 nodes,
+/// Myanmar's, Egypt's, Ireland's, Sri Lanka's) fall under the node count, and without
+/// terminals no place could reach them by rail. assumption: a stray siding or yard is a few
+/// km.
+pub(crate) const MIN_PIECE_KM: f32 = 100.0;
 /// How far a named crossing or gauge station may lie from the arc it labels.
 pub(crate) const NAMED_MATCH_KM: f64 = 60.0;
 
@@ -203,12 +209,13 @@ pub fn build_with(
     assign_gauges(&mut b, &overlay);
     progress("ports, ferries, air, pipelines", 0.75);
     let layer_components = layer_components(&b.net);
+    let piece_km = layer_piece_km(&b.net);
     let ports = add_ports(&mut b);
     add_ferries(&mut b, &overlay);
     add_air(&mut b, &overlay);
     add_pipelines(&mut b, &overlay)?;
     progress("terminals", 0.85);
-    add_terminals(&mut b, &overlay, &layer_components, &ports)?;
+    add_terminals(&mut b, &overlay, &layer_components, &piece_km, &ports)?;
     progress("borders and gauge changes", 0.92);
     mark_borders(&mut b, &overlay)?;
     mark_gauge_changes(&mut b, &overlay);
@@ -518,6 +525,23 @@ pub(crate) fn layer_components(net: &Network) -> Vec<u32> {
     }
     (0..net.nodes.len())
         .map(|i| size[uf.find(i as u32) as usize])
+        .collect()
+}
+
+/// Line km of each node's piece within its layer's own line arcs (both directions of an
+/// edge are arcs, so each is counted half).
+pub(crate) fn layer_piece_km(net: &Network) -> Vec<f32> {
+    let line = |a: &Arc| a.kind == ArcKind::Line && a.link_is_open(net);
+    let mut uf = UnionFind::new(net.nodes.len());
+    for a in net.arcs.iter().filter(|a| line(a)) {
+        uf.union(a.from, a.to);
+    }
+    let mut km = vec![0f32; net.nodes.len()];
+    for a in net.arcs.iter().filter(|a| line(a)) {
+        km[uf.find(a.from) as usize] += a.km / 2.0;
+    }
+    (0..net.nodes.len())
+        .map(|i| km[uf.find(i as u32) as usize])
         .collect()
 }
 

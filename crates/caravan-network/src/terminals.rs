@@ -1,7 +1,10 @@
 //! Terminals: where containers change layer. Curated terminals first, then generic rules
 //! for every port, ferry terminal, airport, pipeline end and large city.
 
-use crate::build::{layer_index, num, Builder, RAIL_ROAD_CITY_POPULATION, TERMINAL_REACH_KM};
+use crate::build::{
+    layer_index, num, Builder, MIN_COMPONENT_NODES, MIN_PIECE_KM, RAIL_ROAD_CITY_POPULATION,
+    TERMINAL_REACH_KM,
+};
 use crate::geo::haversine_km;
 use crate::model::*;
 use crate::overlay::{Num, Overlay};
@@ -37,6 +40,7 @@ pub(crate) fn add_terminals(
     b: &mut Builder,
     overlay: &Overlay,
     comp: &[u32],
+    piece_km: &[f32],
     ports: &[u32],
 ) -> Result<(), NetworkError> {
     let road = layer_index(&b.net, Mode::Road, Some(comp));
@@ -49,9 +53,21 @@ pub(crate) fn add_terminals(
         )
     }));
     let ferry = layer_index(&b.net, Mode::Ferry, None);
-    // Every rail node, whatever its piece's size: a ferry berth on an island whose whole
-    // network is small (Sicily's, about 45 nodes) must reach it (below).
+    // Every rail node, whatever its piece's size: a ferry berth's own track (below).
     let rail_any = layer_index(&b.net, Mode::Rail, None);
+    // Rail pieces under the node count but long enough to be a network (MIN_PIECE_KM): a
+    // terminal with no large piece's rail within reach takes the nearest of these, so an
+    // isolated national network joins the others at its ports and cities. Only as a
+    // fallback: a long piece nearer than a large one may lie across a strait (Sicily's
+    // from Villa San Giovanni), and a transfer there would cross the water.
+    let rail_long = SpatialIndex::new(b.net.nodes.iter().enumerate().filter_map(|(i, n)| {
+        (n.mode == Mode::Rail && comp[i] < MIN_COMPONENT_NODES && piece_km[i] >= MIN_PIECE_KM)
+            .then_some((i as u32, n.lat as f64, n.lon as f64))
+    }));
+    let rail_near = |lat: f64, lon: f64, reach: f64| {
+        rail.nearest(lat, lon, reach)
+            .or_else(|| rail_long.nearest(lat, lon, reach))
+    };
     let index = |m: Mode| match m {
         Mode::Road => Some(&road),
         Mode::Rail => Some(&rail),
@@ -99,9 +115,11 @@ pub(crate) fn add_terminals(
         let mut nodes = Vec::new();
         for c in &t.connects {
             let Some(m) = Mode::parse(c) else { continue };
-            if let Some((n, _)) =
-                index(m).and_then(|ix| ix.nearest(t.lat, t.lon, TERMINAL_REACH_KM))
-            {
+            let near = match m {
+                Mode::Rail => rail_near(t.lat, t.lon, TERMINAL_REACH_KM),
+                _ => index(m).and_then(|ix| ix.nearest(t.lat, t.lon, TERMINAL_REACH_KM)),
+            };
+            if let Some((n, _)) = near {
                 nodes.push(n);
             }
         }
@@ -189,26 +207,24 @@ pub(crate) fn add_terminals(
         } else {
             TERMINAL_REACH_KM
         };
-        let layers: &[&SpatialIndex] = match kind {
-            TerminalKind::Airport => &[&road],
-            _ => &[&road, &rail],
+        // A ferry terminal stands at its quay (overlay/ferries.toml, about 1 km): rail there
+        // is the berth's own track, whatever its piece's size, and the only rail the
+        // terminal reaches. The nearest node of a large piece may lie across the strait:
+        // Messina's berth took Reggio Calabria's, 12 km away, so trains crossed by the
+        // transfer and Sicily stayed cut off.
+        let quay = (kind == TerminalKind::Ferry)
+            .then(|| rail_any.nearest(lat, lon, FERRY_QUAY_KM))
+            .flatten()
+            .map(|(m, _)| m);
+        if let Some((m, _)) = road.nearest(lat, lon, reach) {
+            nodes.push(m);
+        }
+        let rail_node = match (kind, quay) {
+            (TerminalKind::Airport, _) => None,
+            (_, Some(m)) => Some(m),
+            _ => rail_near(lat, lon, reach).map(|(m, _)| m),
         };
-        for ix in layers {
-            if let Some((m, _)) = ix.nearest(lat, lon, reach) {
-                nodes.push(m);
-            }
-        }
-        // A ferry terminal stands at its quay (overlay/ferries.toml, about 1 km): rail
-        // there is the berth's own track even in a small piece, where the size rule alone
-        // would pick a node across the strait (Messina's berth took Reggio Calabria's,
-        // 12 km away, and left Sicily cut off). Both are kept, so no connection is lost.
-        if kind == TerminalKind::Ferry {
-            if let Some((m, _)) = rail_any.nearest(lat, lon, FERRY_QUAY_KM) {
-                if !nodes.contains(&m) {
-                    nodes.push(m);
-                }
-            }
-        }
+        nodes.extend(rail_node);
         let (h, u, ut) = handling(overlay, kind)?;
         let term = Terminal {
             name,
@@ -248,7 +264,7 @@ pub(crate) fn add_terminals(
             continue;
         }
         let (Some((r, _)), Some((d, _))) =
-            (rail.nearest(lat, lon, 15.0), road.nearest(lat, lon, 15.0))
+            (rail_near(lat, lon, 15.0), road.nearest(lat, lon, 15.0))
         else {
             continue;
         };
