@@ -99,10 +99,6 @@ struct Lookup {
     road_usd_per_km: Vec<f64>,
     /// Rail terminal (h, USD per FEU) by country.
     rail_terminal: Vec<(f64, f64)>,
-    /// Ferry nodes (sorted) whose every service carries rail wagons: a train rolls on
-    /// there and stays a train, so the rail terminal's assembly and customs do not apply
-    /// at the transfer (Palermo–Rome paid them twice at the Messina strait).
-    wagon_berths: Vec<u32>,
     /// Hours on the road per driving hour that routing weights use (hours.rs).
     road_weight_factor: f64,
     /// Hours per km by `Mode as usize`, and for gas by pipeline.
@@ -118,22 +114,6 @@ struct Lookup {
     profile_modes: u8,
     /// Mode parameters by `Mode as usize` (the params keep a hash map).
     mode: Vec<crate::params::ModeParams>,
-}
-
-/// Ferry nodes every one of whose services carries rail wagons, sorted.
-fn wagon_berths(net: &Network) -> Vec<u32> {
-    let mut all: std::collections::BTreeMap<u32, bool> = Default::default();
-    for a in &net.arcs {
-        if let ArcKind::Ferry(id) = a.kind {
-            let wagons = net.ferries[id as usize].rail_wagons;
-            for n in [a.from, a.to] {
-                *all.entry(n).or_insert(true) &= wagons;
-            }
-        }
-    }
-    all.into_iter()
-        .filter_map(|(n, w)| w.then_some(n))
-        .collect()
 }
 
 impl Lookup {
@@ -165,7 +145,6 @@ impl Lookup {
                         .unwrap_or_default()
                 })
                 .collect(),
-            wagon_berths: wagon_berths(net),
             rail_h_per_km: per_country(&params.rail_speed_by_country, rail, 24.0),
             road_h_per_km: per_country(
                 &params.road_speed_by_country,
@@ -466,12 +445,16 @@ impl<'a> Metric<'a> {
                 let rail = [a.from, a.to]
                     .into_iter()
                     .find(|&n| self.net.nodes[n as usize].mode == Mode::Rail);
-                let other = if rail == Some(a.from) { a.to } else { a.from };
-                let rolls_on = self.lookup.wagon_berths.binary_search(&other).is_ok();
-                if let (Some(n), false) = (rail, rolls_on) {
-                    let r = self.rail_terminal(n);
-                    c.terminal_h = r.terminal_h;
-                    c.terminal_usd = r.terminal_usd;
+                if let Some(n) = rail {
+                    // A train rolls aboard a rail ferry and stays a train (Terminal::rolls_on).
+                    let other = if n == a.from { a.to } else { a.from };
+                    let aboard =
+                        term.rolls_on && self.net.nodes[other as usize].mode == Mode::Ferry;
+                    if !aboard {
+                        let r = self.rail_terminal(n);
+                        c.terminal_h = r.terminal_h;
+                        c.terminal_usd = r.terminal_usd;
+                    }
                 }
                 // A terminal whose two sides lie in different countries is a border too.
                 if a.border != NONE {

@@ -208,14 +208,20 @@ pub fn build_with(
     load_places(&mut b, dir)?;
     assign_gauges(&mut b, &overlay);
     progress("ports, ferries, air, pipelines", 0.75);
-    let layer_components = layer_components(&b.net);
-    let piece_km = layer_piece_km(&b.net);
+    let (layer_components, piece_km) = layer_pieces(&b.net);
     let ports = add_ports(&mut b);
-    add_ferries(&mut b, &overlay);
+    let wagon_berths = add_ferries(&mut b, &overlay);
     add_air(&mut b, &overlay);
     add_pipelines(&mut b, &overlay)?;
     progress("terminals", 0.85);
-    add_terminals(&mut b, &overlay, &layer_components, &piece_km, &ports)?;
+    add_terminals(
+        &mut b,
+        &overlay,
+        &layer_components,
+        &piece_km,
+        &ports,
+        &wagon_berths,
+    )?;
     progress("borders and gauge changes", 0.92);
     mark_borders(&mut b, &overlay)?;
     mark_gauge_changes(&mut b, &overlay);
@@ -513,36 +519,31 @@ fn assign_gauges(b: &mut Builder, overlay: &Overlay) {
 
 /// Component sizes within each layer's own line arcs (for picking attachable nodes).
 pub(crate) fn layer_components(net: &Network) -> Vec<u32> {
+    layer_pieces(net).0
+}
+
+/// Each node's piece within its layer's own line arcs: its node count, and its km of line
+/// (both directions of an edge are arcs, so each counts half).
+pub(crate) fn layer_pieces(net: &Network) -> (Vec<u32>, Vec<f32>) {
+    let line = |a: &&Arc| a.kind == ArcKind::Line && a.link_is_open(net);
     let mut uf = UnionFind::new(net.nodes.len());
-    for a in &net.arcs {
-        if a.kind == ArcKind::Line && a.link_is_open(net) {
-            uf.union(a.from, a.to);
-        }
+    for a in net.arcs.iter().filter(line) {
+        uf.union(a.from, a.to);
     }
     let mut size = vec![0u32; net.nodes.len()];
+    let mut km = vec![0f32; net.nodes.len()];
     for i in 0..net.nodes.len() {
         size[uf.find(i as u32) as usize] += 1;
     }
-    (0..net.nodes.len())
-        .map(|i| size[uf.find(i as u32) as usize])
-        .collect()
-}
-
-/// Line km of each node's piece within its layer's own line arcs (both directions of an
-/// edge are arcs, so each is counted half).
-pub(crate) fn layer_piece_km(net: &Network) -> Vec<f32> {
-    let line = |a: &Arc| a.kind == ArcKind::Line && a.link_is_open(net);
-    let mut uf = UnionFind::new(net.nodes.len());
-    for a in net.arcs.iter().filter(|a| line(a)) {
-        uf.union(a.from, a.to);
-    }
-    let mut km = vec![0f32; net.nodes.len()];
-    for a in net.arcs.iter().filter(|a| line(a)) {
+    for a in net.arcs.iter().filter(line) {
         km[uf.find(a.from) as usize] += a.km / 2.0;
     }
     (0..net.nodes.len())
-        .map(|i| km[uf.find(i as u32) as usize])
-        .collect()
+        .map(|i| {
+            let r = uf.find(i as u32) as usize;
+            (size[r], km[r])
+        })
+        .unzip()
 }
 
 impl Arc {
@@ -620,7 +621,10 @@ fn add_ports(b: &mut Builder) -> Vec<u32> {
     port_nodes
 }
 
-fn add_ferries(b: &mut Builder, overlay: &Overlay) {
+/// Ferry services as ferry-layer nodes and arcs. Returns the ferry nodes every one of whose
+/// services carries rail wagons (`carries_rail_wagons`), where a train rolls aboard.
+fn add_ferries(b: &mut Builder, overlay: &Overlay) -> std::collections::HashSet<u32> {
+    let mut wagons_only: HashMap<u32, bool> = HashMap::new();
     let mut terminals: Vec<(String, u32, f64, f64)> = Vec::new();
     let mut node_for = |b: &mut Builder, p: &crate::overlay::Point| -> u32 {
         if let Some(t) = terminals
@@ -644,10 +648,16 @@ fn add_ferries(b: &mut Builder, overlay: &Overlay) {
             name: f.name.clone(),
             sailing_hours: f.sailing_hours.get() as f32,
             sailings_per_week: f.sailings_per_week.get() as f32,
-            rail_wagons: f.carries_rail_wagons,
         });
         b.edge(a, z, Mode::Ferry, ArcKind::Ferry(id), km, NONE);
+        for n in [a, z] {
+            *wagons_only.entry(n).or_insert(true) &= f.carries_rail_wagons;
+        }
     }
+    wagons_only
+        .into_iter()
+        .filter_map(|(n, w)| w.then_some(n))
+        .collect()
 }
 
 fn add_air(b: &mut Builder, overlay: &Overlay) {

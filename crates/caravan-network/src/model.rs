@@ -129,6 +129,9 @@ pub struct Terminal {
     pub usd_per_feu: f32,
     pub usd_per_tonne: f32,
     pub curated: bool,
+    /// At a berth all of whose ferries carry rail wagons a train rolls aboard and stays a
+    /// train: the rail terminal's assembly and customs do not apply to its transfers.
+    pub rolls_on: bool,
 }
 
 /// A border crossing's dwell, default by mode or a named override.
@@ -177,8 +180,6 @@ pub struct FerryService {
     pub name: String,
     pub sailing_hours: f32,
     pub sailings_per_week: f32,
-    /// Wagons roll on and off (overlay/ferries.toml `carries_rail_wagons`).
-    pub rail_wagons: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -42,6 +42,7 @@ pub(crate) fn add_terminals(
     comp: &[u32],
     piece_km: &[f32],
     ports: &[u32],
+    wagon_berths: &std::collections::HashSet<u32>,
 ) -> Result<(), NetworkError> {
     let road = layer_index(&b.net, Mode::Road, Some(comp));
     let rail = layer_index(&b.net, Mode::Rail, Some(comp));
@@ -68,13 +69,14 @@ pub(crate) fn add_terminals(
         rail.nearest(lat, lon, reach)
             .or_else(|| rail_long.nearest(lat, lon, reach))
     };
-    let index = |m: Mode| match m {
-        Mode::Road => Some(&road),
-        Mode::Rail => Some(&rail),
-        Mode::Sea => Some(&sea),
-        Mode::Ferry => Some(&ferry),
+    let nearest = |m: Mode, lat: f64, lon: f64, reach: f64| match m {
+        Mode::Road => road.nearest(lat, lon, reach),
+        Mode::Rail => rail_near(lat, lon, reach),
+        Mode::Sea => sea.nearest(lat, lon, reach),
+        Mode::Ferry => ferry.nearest(lat, lon, reach),
         _ => None,
     };
+    let rolls_on = |nodes: &[u32]| nodes.iter().any(|n| wagon_berths.contains(n));
     // Nodes already served by a curated terminal, so generic rules skip them.
     let mut served: std::collections::HashSet<u32> = Default::default();
     let connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
@@ -115,11 +117,7 @@ pub(crate) fn add_terminals(
         let mut nodes = Vec::new();
         for c in &t.connects {
             let Some(m) = Mode::parse(c) else { continue };
-            let near = match m {
-                Mode::Rail => rail_near(t.lat, t.lon, TERMINAL_REACH_KM),
-                _ => index(m).and_then(|ix| ix.nearest(t.lat, t.lon, TERMINAL_REACH_KM)),
-            };
-            if let Some((n, _)) = near {
+            if let Some((n, _)) = nearest(m, t.lat, t.lon, TERMINAL_REACH_KM) {
                 nodes.push(n);
             }
         }
@@ -134,6 +132,7 @@ pub(crate) fn add_terminals(
             usd_per_feu: t.usd_per_feu.map(Num::get).unwrap_or(du) as f32,
             usd_per_tonne: dt as f32,
             curated: true,
+            rolls_on: rolls_on(&nodes),
         };
         if connect(b, term, &nodes) {
             served.extend(
@@ -236,6 +235,7 @@ pub(crate) fn add_terminals(
             usd_per_feu: u as f32,
             usd_per_tonne: ut as f32,
             curated: false,
+            rolls_on: rolls_on(&nodes),
         };
         connect(b, term, &nodes);
     }
@@ -278,6 +278,7 @@ pub(crate) fn add_terminals(
             usd_per_feu: u as f32,
             usd_per_tonne: ut as f32,
             curated: false,
+            rolls_on: false,
         };
         connect(b, term, &[r, d]);
     }
