@@ -109,6 +109,11 @@ pub struct Case {
     /// duration so that both figures measure the same thing.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// The published cost is a rate per this many km (CAREC's "per 500 km per 20 t"):
+    /// caravan's route cost is scaled to it (cost × per_km / route km), so that a proxy
+    /// lane of 463 or 544 km is compared with the same quantity the source measured.
+    #[serde(default)]
+    pub per_km: Option<f64>,
     pub published: Figure,
     /// Half-width of the acceptance band in percent of `published`; `why_band` justifies it.
     pub tolerance_pct: f64,
@@ -243,6 +248,14 @@ fn check_case(c: &Case, earlier: &[Case]) -> Result<(), String> {
         return Err("source and why_band must say where the figure and its band come from".into());
     }
     Objective::parse(&c.optimize).map_err(|e| e.to_string())?;
+    if let Some(k) = c.per_km {
+        if c.metric != MetricKind::CostUsd {
+            return Err("per_km applies to cost_usd cases only".into());
+        }
+        if !(k.is_finite() && k > 0.0) {
+            return Err(format!("per_km must be a positive number of km, got {k}"));
+        }
+    }
     if !c.exclude.is_empty() && c.metric != MetricKind::DurationDays {
         return Err("exclude applies to duration_days cases only".into());
     }
@@ -316,7 +329,10 @@ pub fn run_case(engine: &Engine, case: &Case) -> CaseResult {
         let value = match case.metric {
             MetricKind::DurationDays => round((t.duration_h - excluded_h) / 24.0, 2),
             MetricKind::DistanceKm => t.distance_km,
-            MetricKind::CostUsd => t.cost_usd,
+            MetricKind::CostUsd => match case.per_km {
+                Some(k) if t.distance_km > 0.0 => round(t.cost_usd * k / t.distance_km, 0),
+                _ => t.cost_usd,
+            },
             MetricKind::MainMode => 0.0,
         };
         let route = format!(

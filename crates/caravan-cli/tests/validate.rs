@@ -219,3 +219,42 @@ source = "test"
     std::fs::write(&p, case.replace("published = \"road\"", "published = 3.0")).unwrap();
     assert!(load_cases(&p).is_err());
 }
+
+/// CAREC publishes costs "per 500 km per 20 t"; a proxy lane of another length is scaled to
+/// the same 500 km before it is compared.
+#[test]
+fn a_per_km_cost_case_is_scaled_to_the_published_distance() {
+    let p = scratch("per_km.toml");
+    let cost = GOOD
+        .replace("distance_km", "cost_usd")
+        .replace("published = 920.0", "published = 900.0")
+        .replace("tolerance_pct = 12", "tolerance_pct = 40");
+    let scaled = cost.replace("name = \"a\"", "name = \"b\"").replace(
+        "metric = \"cost_usd\"",
+        "metric = \"cost_usd\"\nper_km = 500",
+    );
+    let distance = GOOD.replace("name = \"a\"", "name = \"c\"");
+    std::fs::write(&p, cost.clone() + &scaled + &distance).unwrap();
+    let cases = load_cases(&p).unwrap_or_else(|e| panic!("{e}"));
+    let r = validate::run(common::engine(), &cases, &mut |_, _, _| {});
+    let (total, per_500, km) = (
+        r.cases[0].caravan.unwrap(),
+        r.cases[1].caravan.unwrap(),
+        r.cases[2].caravan.unwrap(),
+    );
+    assert!(
+        (per_500 - total * 500.0 / km).abs() <= 1.0,
+        "USD {total} over {km} km → {per_500} per 500 km"
+    );
+    // Only a cost can be a rate per km.
+    std::fs::write(
+        &p,
+        distance.replace(
+            "metric = \"distance_km\"",
+            "metric = \"distance_km\"\nper_km = 500",
+        ),
+    )
+    .unwrap();
+    let e = load_cases(&p).unwrap_err().to_string();
+    assert!(e.contains("per_km"), "{e}");
+}
