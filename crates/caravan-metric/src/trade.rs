@@ -30,6 +30,9 @@ pub struct SeaTrade {
     pub lanes: HashMap<(usize, usize), f64>,
     /// Legs at least this long from or to a feeder region change ship at a hub.
     pub deep_sea_km: f64,
+    /// Region pairs (either way) that direct services join, so a feeder region's cargo
+    /// on them keeps its ship: China–Chattogram loops no longer call at Singapore.
+    pub direct: std::collections::HashSet<(usize, usize)>,
     pub hub_h: f64,
     pub hub_usd_per_feu: f64,
 }
@@ -119,9 +122,26 @@ impl SeaTrade {
             };
             lanes.insert(pair, rate);
         }
+        let mut direct = std::collections::HashSet::new();
+        let pairs = t
+            .get("direct_services")
+            .and_then(|f| f.get("value").or(Some(f)))
+            .and_then(Value::as_array);
+        for key in pairs.into_iter().flatten() {
+            let pair = (key.as_str())
+                .and_then(|k| k.split_once('-'))
+                .and_then(|(a, b)| Some((index(a)?, index(b)?)));
+            let Some((a, b)) = pair else {
+                return Err(format!(
+                    "mode.sea.trade.direct_services: give \"REGION-REGION\" of two regions, not {key}"
+                ));
+            };
+            direct.extend([(a, b), (b, a)]);
+        }
         Ok(SeaTrade {
             regions,
             lanes,
+            direct,
             deep_sea_km: get("deep_sea_km")?,
             hub_h: get("hub_transshipment_h")?,
             hub_usd_per_feu: get("hub_transshipment_usd_per_feu")?,
@@ -147,7 +167,8 @@ impl SeaTrade {
     /// A sea leg of `km` between ports in regions `a` and `b` (see [`Self::region_of`]).
     pub fn leg_between(&self, a: Option<usize>, b: Option<usize>, km: f64) -> SeaLeg {
         let feeder = |r: Option<usize>| r.is_some_and(|r| self.regions[r].feeder);
-        let deep_sea = km >= self.deep_sea_km;
+        let direct = a.zip(b).is_some_and(|p| self.direct.contains(&p));
+        let deep_sea = km >= self.deep_sea_km && !direct;
         SeaLeg {
             usd_per_feu_km: a.zip(b).and_then(|p| self.lanes.get(&p).copied()),
             hub_at_start: deep_sea && feeder(a),
@@ -168,6 +189,7 @@ mod tests {
             hub_transshipment_h = 100
             hub_transshipment_usd_per_feu = 150
             feeder_regions = { value = ["BLACK_SEA"] }
+            direct_services = { value = ["BLACK_SEA-EUROPE"] }
             regions = [
               { name = "BLACK_SEA", box = [41.1, 47.5, 27.3, 42.0] },
               { name = "EUROPE", box = [35.0, 72.0, -12.0, 40.0] },
@@ -205,6 +227,9 @@ mod tests {
         let (odesa, istanbul, shanghai) = ((46.5, 30.7), (41.0, 28.9), (31.2, 121.5));
         assert_eq!(t.leg(odesa, shanghai, 15_000.0).hubs(), 1);
         assert_eq!(t.leg(odesa, istanbul, 700.0).hubs(), 0);
+        // A direct service between the regions keeps the ship, however long the leg.
+        let rotterdam = (51.9, 4.1);
+        assert_eq!(t.leg(odesa, rotterdam, 6_500.0).hubs(), 0);
     }
 
     #[test]
