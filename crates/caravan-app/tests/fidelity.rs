@@ -282,3 +282,108 @@ fn isolated_national_rail_networks_are_reachable() {
         );
     }
 }
+
+/// A ferry berth is where vehicles drive aboard, not a container quay: trucks off the
+/// Rostock–Trelleborg ferry paid the seaport's 72 h container dwell, so Berlin→Malmö
+/// sailed 1,276 km via Klaipėda; and one berth node for road and rail let a container pass
+/// road → berth → rail at a check-in's price without sailing.
+#[test]
+fn trucks_drive_aboard_at_the_ferry_berth() {
+    let p = plan("Berlin", "Malmö", |s| s.modes = modes(&["road", "ferry"]));
+    let r = &p.routes[0].route;
+    let sailed: f64 = (r.legs.iter())
+        .filter(|l| l.mode == Mode::Ferry)
+        .map(|l| l.distance_km)
+        .sum();
+    assert!(
+        sailed > 0.0 && sailed < 200.0,
+        "{sailed:.0} km: {}",
+        r.summary
+    );
+    assert!(r.totals.duration_h < 24.0, "{}", r.summary);
+    // Aktau → the Alat ferry port: over the Caspian from Aktau or Kuryk (whose port road
+    // the layer lacked), never by road through Turkmenistan; and no transfer pair at one
+    // berth stands in for a rail-road terminal.
+    let p = plan("Aktau", "39.95,49.41", |s| {
+        s.modes = modes(&["road", "rail", "ferry"]);
+        s.objective = Some("time".into());
+    });
+    let r = &p.routes[0].route;
+    assert_eq!(r.countries, ["KZ", "AZ"], "{}", r.summary);
+    let transfers: Vec<(&str, &str)> = (r.events.iter())
+        .filter(|e| e.kind == caravan_metric::EventKind::Transshipment)
+        .map(|e| (e.place.as_str(), e.detail.as_str()))
+        .collect();
+    for w in transfers.windows(2) {
+        assert!(
+            !(w[0].0 == w[1].0 && w[0].1.ends_with("→ferry") && w[1].1.starts_with("ferry→")),
+            "through a berth without sailing: {transfers:?}"
+        );
+    }
+}
+
+/// A ferry's length comes from the sea layer where it can tell: a line round a peninsula
+/// is far longer than the great circle, one across open water hardly at all.
+#[test]
+fn ferry_lines_measure_their_track() {
+    let sailed = |from: &str, to: &str| {
+        let p = plan(from, to, |s| s.modes = modes(&["ferry"]));
+        (p.routes[0].route.legs.iter())
+            .filter(|l| l.mode == Mode::Ferry)
+            .map(|l| l.distance_km)
+            .sum::<f64>()
+    };
+    // Istanbul (Ambarlı)–Trieste round the Peloponnese: 1,162 nmi = 2,152 km (NGA Pub.
+    // 151); the great circle is 1,311 km.
+    let round_greece = sailed("40.97,28.68", "45.62,13.76");
+    assert!(round_greece > 1800.0, "{round_greece:.0} km");
+    // Rostock–Trelleborg across open water: about 150 km (great circle 151).
+    let open_water = sailed("DERSK", "SETRG");
+    assert!(open_water < 165.0, "{open_water:.0} km");
+}
+
+/// Chattogram is a feeder port for Europe, but China's loops call there directly (MSC
+/// Bengal service, China-Chittagong Express): no hub transshipment on that lane.
+#[test]
+fn direct_services_keep_the_ship() {
+    let hubs = |from: &str, to: &str| {
+        let p = plan(from, to, |s| s.modes = modes(&["sea"]));
+        (p.routes[0].route.events.iter())
+            .filter(|e| e.place.starts_with("hub for"))
+            .count()
+    };
+    assert_eq!(hubs("CNNGB", "BDCGP"), 0);
+    assert_eq!(hubs("BDCGP", "NLRTM"), 1);
+}
+
+/// Every ferry berth boards vehicles of one kind from its own layer: trucks from the road
+/// or wagons from the rail, never both (a berth is no rail-road terminal) and never none
+/// (Kuryk and Ust-Luga had no road within reach: their trucks could not board).
+#[test]
+fn every_ferry_berth_boards_from_one_layer() {
+    let net = &common::engine().net;
+    let mut boards: std::collections::HashMap<u32, Vec<Mode>> = Default::default();
+    for a in &net.arcs {
+        if matches!(a.kind, caravan_network::ArcKind::Transfer(_))
+            && net.nodes[a.from as usize].mode == Mode::Ferry
+        {
+            boards
+                .entry(a.from)
+                .or_default()
+                .push(net.nodes[a.to as usize].mode);
+        }
+    }
+    let mut wrong = Vec::new();
+    for (i, n) in net.nodes.iter().enumerate() {
+        if n.mode != Mode::Ferry {
+            continue;
+        }
+        let mut m = boards.remove(&(i as u32)).unwrap_or_default();
+        m.sort();
+        m.dedup();
+        if m != [Mode::Road] && m != [Mode::Rail] {
+            wrong.push(format!("{:.2},{:.2} boards from {m:?}", n.lat, n.lon));
+        }
+    }
+    assert!(wrong.is_empty(), "ferry berths: {wrong:?}");
+}

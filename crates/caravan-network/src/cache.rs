@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Bump when [`Network`]'s layout or the build's semantics change.
-pub const CACHE_FORMAT: u32 = 10;
+pub const CACHE_FORMAT: u32 = 11;
 const MAGIC: &[u8; 8] = b"CARAVAN\0";
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -42,7 +42,7 @@ pub(crate) fn add_terminals(
     comp: &[u32],
     piece_km: &[f32],
     ports: &[u32],
-    wagon_berths: &std::collections::HashSet<u32>,
+    rail_berths: &std::collections::HashSet<u32>,
 ) -> Result<(), NetworkError> {
     let road = layer_index(&b.net, Mode::Road, Some(comp));
     let rail = layer_index(&b.net, Mode::Rail, Some(comp));
@@ -53,7 +53,17 @@ pub(crate) fn add_terminals(
             b.net.nodes[n as usize].lon as f64,
         )
     }));
-    let ferry = layer_index(&b.net, Mode::Ferry, None);
+    // Ferry berths by access (build.rs add_ferries): trucks' and wagons'.
+    let berths = |wagons: bool| {
+        SpatialIndex::new(b.net.nodes.iter().enumerate().filter_map(|(i, n)| {
+            (n.mode == Mode::Ferry && rail_berths.contains(&(i as u32)) == wagons).then_some((
+                i as u32,
+                n.lat as f64,
+                n.lon as f64,
+            ))
+        }))
+    };
+    let (road_berth, rail_berth) = (berths(false), berths(true));
     // Every rail node, whatever its piece's size: a ferry berth's own track (below).
     let rail_any = layer_index(&b.net, Mode::Rail, None);
     // Rail pieces under the node count but long enough to be a network (MIN_PIECE_KM): a
@@ -73,20 +83,41 @@ pub(crate) fn add_terminals(
         Mode::Road => road.nearest(lat, lon, reach),
         Mode::Rail => rail_near(lat, lon, reach),
         Mode::Sea => sea.nearest(lat, lon, reach),
-        Mode::Ferry => ferry.nearest(lat, lon, reach),
+        Mode::Ferry => road_berth.nearest(lat, lon, reach),
         _ => None,
     };
-    let rolls_on = |nodes: &[u32]| nodes.iter().any(|n| wagon_berths.contains(n));
+    let rolls_on = |nodes: &[u32]| nodes.iter().any(|n| rail_berths.contains(n));
+    // A berth is reached by its own access only: trucks at the road berth, wagons at the
+    // rail berth.
+    let boards = |b: &Builder, berth: u32, land: u32| {
+        b.net.nodes[land as usize].mode
+            == if rail_berths.contains(&berth) {
+                Mode::Rail
+            } else {
+                Mode::Road
+            }
+    };
     // Nodes already served by a curated terminal, so generic rules skip them.
     let mut served: std::collections::HashSet<u32> = Default::default();
     let connect = |b: &mut Builder, t: Terminal, nodes: &[u32]| {
         let id = b.net.terminals.len() as u32;
+        // A ferry berth's handling is a vehicle's check-in and drive-off; its road and
+        // rail meet at the city's or port's own terminal, at that terminal's price.
+        let berth_only = t.kind == TerminalKind::Ferry;
         b.net.terminals.push(t);
         let mut any = false;
         for (i, &x) in nodes.iter().enumerate() {
             for &y in &nodes[i + 1..] {
                 let (mx, my) = (b.net.nodes[x as usize].mode, b.net.nodes[y as usize].mode);
                 if mx == my || !transfer_allowed(mx, my) {
+                    continue;
+                }
+                if berth_only && mx != Mode::Ferry && my != Mode::Ferry {
+                    continue;
+                }
+                if (mx == Mode::Ferry && !boards(b, x, y))
+                    || (my == Mode::Ferry && !boards(b, y, x))
+                {
                     continue;
                 }
                 let km = haversine_km(
@@ -105,20 +136,42 @@ pub(crate) fn add_terminals(
         }
         any
     };
-    for t in &overlay.terminals.terminal {
-        let kind = if t.connects.iter().any(|c| c == "sea") {
-            TerminalKind::Port
-        } else if t.connects.iter().any(|c| c == "ferry") {
-            TerminalKind::Ferry
+    // A port where ferries also call is two terminals under one name: the container
+    // quay (port dwell, crane lifts) and the ferry berth, where trucks and wagons drive
+    // aboard. As one terminal, every truck off the Rostock–Trelleborg ferry paid the
+    // seaport's 72 h container dwell, and Berlin→Malmö sailed 1,276 km via Klaipėda.
+    let curated = overlay.terminals.terminal.iter().flat_map(|t| {
+        let has = |m: &str| t.connects.iter().any(|c| c == m);
+        let sides: Vec<(TerminalKind, Option<&str>)> = if has("sea") && has("ferry") {
+            vec![
+                (TerminalKind::Port, Some("ferry")),
+                (TerminalKind::Ferry, Some("sea")),
+            ]
+        } else if has("sea") {
+            vec![(TerminalKind::Port, None)]
+        } else if has("ferry") {
+            vec![(TerminalKind::Ferry, None)]
         } else {
-            TerminalKind::RailRoad
+            vec![(TerminalKind::RailRoad, None)]
         };
+        sides
+            .into_iter()
+            .map(move |(kind, without)| (t, kind, without))
+    });
+    for (t, kind, without) in curated {
         let (dh, du, dt) = handling(overlay, kind)?;
         let mut nodes = Vec::new();
-        for c in &t.connects {
+        for c in t.connects.iter().filter(|c| Some(c.as_str()) != without) {
             let Some(m) = Mode::parse(c) else { continue };
             if let Some((n, _)) = nearest(m, t.lat, t.lon, TERMINAL_REACH_KM) {
                 nodes.push(n);
+            }
+            if m == Mode::Ferry {
+                nodes.extend(
+                    rail_berth
+                        .nearest(t.lat, t.lon, TERMINAL_REACH_KM)
+                        .map(|x| x.0),
+                );
             }
         }
         let country = b.country(&t.country);
@@ -128,8 +181,13 @@ pub(crate) fn add_terminals(
             country,
             lat: t.lat as f32,
             lon: t.lon as f32,
-            hours: t.hours.map(Num::get).unwrap_or(dh) as f32,
-            usd_per_feu: t.usd_per_feu.map(Num::get).unwrap_or(du) as f32,
+            // A port's curated handling is its container quay's, not its ferry berth's.
+            hours: (t.hours.filter(|_| without != Some("sea")).map(Num::get)).unwrap_or(dh) as f32,
+            usd_per_feu: (t
+                .usd_per_feu
+                .filter(|_| without != Some("sea"))
+                .map(Num::get))
+            .unwrap_or(du) as f32,
             usd_per_tonne: dt as f32,
             curated: true,
             rolls_on: rolls_on(&nodes),

@@ -1,4 +1,5 @@
-//! One mode's line arcs as a compact undirected graph, for the audit's distance checks.
+//! One mode's line arcs as a compact undirected graph, for the audit's distance checks
+//! and the build's ferry lengths (over the sea layer).
 //!
 //! The audit asks layer-only questions ("how far is this dead end from that node *by rail*?"),
 //! which the multimodal routing graph cannot answer without its transfers and weights, so

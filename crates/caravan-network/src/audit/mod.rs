@@ -13,7 +13,7 @@ mod chords;
 mod coverage;
 mod domestic;
 mod gaps;
-mod layer;
+pub(crate) mod layer;
 mod pairs;
 mod ports;
 mod reviewed;
