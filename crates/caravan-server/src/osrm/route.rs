@@ -418,8 +418,17 @@ fn step(
 /// over its segments by length), speed and weight.
 fn annotation(r: &PlannedRoute, wanted: &[&str], weight_per_second: f64) -> Value {
     let (mut dist, mut dur) = (Vec::new(), Vec::new());
+    let mut last: Option<(f64, f64)> = None;
     for l in &r.route.legs {
-        let seg: Vec<f64> = lonlat(l).windows(2).map(|w| metres(w[0], w[1])).collect();
+        // The leg's part of the full line (`extend`): where a leg does not start on the
+        // previous one's last point, the joining segment is the leg's, so there is one
+        // entry per segment of the line, as OSRM's annotations have.
+        let mut pts = lonlat(l);
+        if let Some(p) = last.filter(|p| pts.first().is_some_and(|f| f != p)) {
+            pts.insert(0, p);
+        }
+        last = pts.last().copied().or(last);
+        let seg: Vec<f64> = pts.windows(2).map(|w| metres(w[0], w[1])).collect();
         let total: f64 = seg.iter().sum();
         let secs = l.duration_h * 3600.0;
         for m in seg {
