@@ -13,6 +13,7 @@ mod cache;
 mod crossings;
 mod data_dir;
 mod error;
+mod ferries;
 pub mod geo;
 mod io;
 mod model;
